@@ -1,0 +1,9 @@
+import { describe, expect, it } from 'vitest';
+import { GESTURES, PressgateError } from '@pressgate/protocol';
+
+describe('workspace resolution', () => {
+  it('resolves workspace packages to their TypeScript source in tests', () => {
+    expect(GESTURES).toEqual(['single', 'double', 'long']);
+    expect(new PressgateError('ERR_X', 'x').code).toBe('ERR_X');
+  });
+});
