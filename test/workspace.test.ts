@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { GESTURES, PressgateError } from '@pressgate/protocol';
+import { describe, expect, it } from 'vitest';
 
 describe('workspace resolution', () => {
   it('resolves workspace packages to their TypeScript source in tests', () => {

@@ -1,1 +1,1 @@
-import { GESTURES } from '@pressgate/protocol'; console.log(GESTURES.join(','));
+export {};

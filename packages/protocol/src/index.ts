@@ -1,3 +1,7 @@
+export * from './alexa/index.js';
+export * from './config/index.js';
 export * from './errors.js';
 export * from './gesture.js';
+export * from './names.js';
+export * from './wire/index.js';
 export * from './wire/message.js';

@@ -1,0 +1,101 @@
+/**
+ * The contract between the relay's core (tokens, outbox, gateway delivery:
+ * src/core/) and its HTTP face (Fastify routes: src/http/). The HTTP layer
+ * depends only on these shapes; the core implements them. Keep both sides to
+ * this file; change it here first.
+ */
+import type { Gesture } from '@pressgate/protocol';
+
+export type LinkState = 'unlinked' | 'linked' | 'relink_required';
+
+export type LinkStatus = {
+  state: LinkState;
+  /** ISO 8601 UTC; present once linked. Never the token itself. */
+  accessTokenExpiresAt?: string;
+  /** Why relinking is required (gateway or LWA code), for status and logs. */
+  reason?: string;
+  /** ISO 8601 UTC of the last successful token exchange or refresh. */
+  updatedAt?: string;
+};
+
+/** Owns the LWA tokens. Implemented by the core's token manager. */
+export interface TokenService {
+  status(): LinkStatus;
+  /**
+   * Exchange an AcceptGrant authorization code at once and store the tokens.
+   * Rejects with a PressgateError (code ERR_LWA_*) when LWA refuses or is down.
+   */
+  acceptGrant(code: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** A gesture as it enters the relay, from a listener in-process or over HTTP. */
+export type GestureInput = {
+  remoteId: string;
+  button: number;
+  gesture: Gesture;
+  /** When the device detected it (ISO 8601 UTC); defaults to now. */
+  at?: string;
+};
+
+export type IngestResult =
+  | { ok: true; messageId: string; endpointId: string; eventId: string }
+  | { ok: false; code: 'ERR_INGEST_UNMAPPED' | 'ERR_INGEST_UNKNOWN_REMOTE'; message: string };
+
+export type DeliveryOutcome = 'delivered' | 'expired' | 'dead_letter' | 'relink_required';
+
+/** One finished (or abandoned) event, kept in a bounded record for status. */
+export type DeliveryRecord = {
+  messageId: string;
+  endpointId: string;
+  /** SimpleEvent id, or the message name (ChangeReport, AddOrUpdateReport...). */
+  eventId: string;
+  outcome: DeliveryOutcome;
+  /** Last HTTP status from the gateway, if it answered. */
+  status?: number;
+  /** Gateway or internal code, e.g. INVALID_REQUEST_EXCEPTION, ERR_OUTBOX_EXPIRED. */
+  code?: string;
+  description?: string;
+  attempts: number;
+  /** From enqueue to the final outcome. */
+  latencyMs: number;
+  createdAt: string;
+  finishedAt: string;
+};
+
+export type OutboxCounts = { pending: number; delivered: number; expired: number; deadLetter: number };
+
+export type RemoteStatus = {
+  id: string;
+  endpointId: string;
+  connected: boolean;
+  deviceId?: string;
+  firmware?: string;
+  lastSeenAt?: string;
+};
+
+/** What the relay tells its subscribers (SSE stream, status page). */
+export type RelayEvent =
+  | {
+      type: 'gesture';
+      remoteId: string;
+      button: number;
+      gesture: Gesture;
+      mapped: boolean;
+      eventId?: string;
+      at: string;
+    }
+  | { type: 'delivery'; record: DeliveryRecord }
+  | { type: 'link'; status: LinkStatus }
+  | { type: 'remote'; remote: RemoteStatus };
+
+/** The core as the HTTP layer sees it. */
+export interface RelayCore {
+  readonly tokens: TokenService;
+  /** Map a gesture, persist the event in the outbox, schedule delivery. */
+  ingest(input: GestureInput): Promise<IngestResult>;
+  outboxCounts(): OutboxCounts;
+  recentDeliveries(): readonly DeliveryRecord[];
+  remotes(): readonly RemoteStatus[];
+  /** Subscribe to relay events; returns the unsubscribe function. */
+  subscribe(listener: (event: RelayEvent) => void): () => void;
+}
