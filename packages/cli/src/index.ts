@@ -1,1 +1,2 @@
-export {};
+export { runCli } from './cli.js';
+export type { CliIo, Command } from './command.js';

@@ -1,0 +1,87 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import {
+  type CliIo,
+  type Command,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  UsageError,
+  writeLine,
+} from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { formatCommandHelp, formatTopHelp, withHelpOption } from './help.js';
+
+function findCommand(commands: readonly Command[], name: string): Command | undefined {
+  return commands.find((command) => command.name === name);
+}
+
+function parseCommandArgs(command: Command, argv: readonly string[]) {
+  const options = Object.fromEntries(
+    Object.entries(withHelpOption(command.options)).map(([name, spec]) => [
+      name,
+      {
+        type: spec.type,
+        ...(spec.short ? { short: spec.short } : {}),
+        ...(spec.default !== undefined ? { default: spec.default } : {}),
+      },
+    ]),
+  );
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: options as ParseArgsConfig['options'],
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length > (command.maxPositionals ?? 0)) {
+      throw new UsageError(`unexpected argument "${positionals[command.maxPositionals ?? 0]}"`);
+    }
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // node:util parseArgs errors (unknown option, missing value) are usage errors.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Run the pressgate CLI with `argv` (without node and script) and return the
+ * exit code. Never calls process.exit: main does, after output is flushed.
+ */
+export async function runCli(argv: readonly string[], io: CliIo, commands = COMMANDS): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' && rest[0] ? findCommand(commands, rest[0]) : undefined;
+    io.stdout.write(topic ? formatCommandHelp(topic) : formatTopHelp(commands));
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = findCommand(commands, name);
+  if (!command) {
+    writeLine(io.stderr, `pressgate: unknown command "${name}"`);
+    writeLine(io.stderr, `Commands: ${commands.map((known) => known.name).join(', ')}`);
+    writeLine(io.stderr, 'Run `pressgate --help` for what each does.');
+    return EXIT_USAGE;
+  }
+  try {
+    const { values, positionals } = parseCommandArgs(command, rest);
+    if (values.help === true) {
+      io.stdout.write(formatCommandHelp(command));
+      return EXIT_OK;
+    }
+    return await command.run({ values, positionals, io });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      writeLine(io.stderr, `pressgate ${command.name}: ${error.message}`);
+      writeLine(io.stderr, `Usage: ${command.usage}`);
+      writeLine(io.stderr, `Run \`pressgate ${command.name} --help\` for the options.`);
+      return EXIT_USAGE;
+    }
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    writeLine(
+      io.stderr,
+      `pressgate ${command.name}: ${typeof code === 'string' ? `${code}: ` : ''}${message}`,
+    );
+    return EXIT_FAILURE;
+  }
+}
