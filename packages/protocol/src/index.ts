@@ -3,5 +3,6 @@ export * from './config/index.js';
 export * from './errors.js';
 export * from './gesture.js';
 export * from './names.js';
+export * from './signature.js';
 export * from './wire/index.js';
 export * from './wire/message.js';

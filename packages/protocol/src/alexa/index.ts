@@ -1,1 +1,11 @@
-export {};
+export * from './directives.js';
+export * from './discovery-endpoint.js';
+export * from './discovery-messages.js';
+export * from './endpoint-health.js';
+export * from './envelope.js';
+export * from './friendly-name.js';
+export * from './gateway.js';
+export * from './responses.js';
+export * from './scope-token.js';
+export * from './simple-event.js';
+export * from './timestamp.js';
