@@ -8,6 +8,7 @@ import {
   UsageError,
   writeLine,
 } from './command.js';
+import { ConfigProblemsError } from './command-config.js';
 import { COMMANDS } from './commands/index.js';
 import { formatCommandHelp, formatTopHelp, withHelpOption } from './help.js';
 
@@ -70,6 +71,10 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = COMM
     }
     return await command.run({ values, positionals, io });
   } catch (error) {
+    if (error instanceof ConfigProblemsError) {
+      writeLine(io.stderr, error.report);
+      return EXIT_USAGE;
+    }
     if (error instanceof UsageError) {
       writeLine(io.stderr, `pressgate ${command.name}: ${error.message}`);
       writeLine(io.stderr, `Usage: ${command.usage}`);

@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { type ConfigEnv, formatConfigPath, type PressgateConfig, validateConfig } from '@pressgate/protocol';
+import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+
+/**
+ * Reading `pressgate.yaml`: YAML syntax errors with their line, schema issues
+ * mapped back to the line and column of the offending key (or its nearest
+ * existing parent when the key is missing). The protocol package validates;
+ * this file does the I/O and the positions.
+ */
+
+export type ConfigProblem = {
+  /** Key path like `remotes[0].buttons[1].instance`; empty for the whole file. */
+  path: string;
+  line?: number;
+  column?: number;
+  message: string;
+};
+
+export type ConfigFileResult =
+  | { ok: true; config: PressgateConfig }
+  | { ok: false; problems: ConfigProblem[] };
+
+export function parseConfigText(text: string, env: ConfigEnv, fileName: string): ConfigFileResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((error) => ({
+        path: '',
+        ...positionOf(error.linePos?.[0]),
+        message: `YAML syntax: ${firstLine(error.message)}`,
+      })),
+    };
+  }
+  if (doc.contents === null) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          line: 1,
+          column: 1,
+          message: `${fileName} is empty: expected relay, alexa, directives and remotes; start from examples/pressgate.yaml`,
+        },
+      ],
+    };
+  }
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const message = error instanceof Error ? firstLine(error.message) : String(error);
+    return { ok: false, problems: [{ path: '', message: `YAML: ${message}` }] };
+  }
+
+  const result = validateConfig(raw, env);
+  if (result.ok) return result;
+  const problems = result.issues.map((issue) => ({
+    path: formatConfigPath(issue.path),
+    ...positionOf(locate(doc, issue.path, lineCounter)),
+    message: issue.message,
+  }));
+  return { ok: false, problems: sortByPosition(problems) };
+}
+
+export async function loadConfigFile(path: string, env: ConfigEnv): Promise<ConfigFileResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return { ok: false, problems: [{ path: '', message: readFailure(path, error) }] };
+  }
+  return parseConfigText(text, env, path);
+}
+
+/** One line per problem: `pressgate.yaml:12:9 remotes[0].buttons[1].instance: expected a UUID v4 ...`. */
+export function formatProblems(fileName: string, problems: readonly ConfigProblem[]): string {
+  return problems
+    .map((problem) => {
+      const where =
+        problem.line === undefined ? fileName : `${fileName}:${problem.line}:${problem.column ?? 1}`;
+      return problem.path === ''
+        ? `${where} ${problem.message}`
+        : `${where} ${problem.path}: ${problem.message}`;
+    })
+    .join('\n');
+}
+
+function readFailure(path: string, error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return `cannot read the config: ${path} does not exist; create it (start from examples/pressgate.yaml) or pass --config <file>`;
+    case 'EACCES':
+    case 'EPERM':
+      return `cannot read the config: permission denied on ${path}; make it readable by the user pressgate runs as`;
+    case 'EISDIR':
+      return `cannot read the config: ${path} is a directory; pass the YAML file itself with --config <file>`;
+    default:
+      return `cannot read the config ${path}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+type Position = { line: number; col: number };
+
+function positionOf(position: Position | undefined): { line?: number; column?: number } {
+  return position === undefined ? {} : { line: position.line, column: position.col };
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n', 1)[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * The position of the deepest node on `path` that exists: the key of a
+ * mapping entry (so a problem points at `instance:`), or a list item.
+ */
+function locate(
+  doc: Document,
+  path: readonly (string | number)[],
+  lineCounter: LineCounter,
+): Position | undefined {
+  let node: unknown = doc.contents;
+  let offset = isNode(node) ? node.range?.[0] : undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => keyText(item.key) === String(segment));
+      if (pair === undefined) break;
+      offset = isNode(pair.key) ? (pair.key.range?.[0] ?? offset) : offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item: unknown = node.items[segment];
+      if (!isNode(item)) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset === undefined ? undefined : lineCounter.linePos(offset);
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return typeof key === 'string' || typeof key === 'number' ? String(key) : undefined;
+}
+
+function sortByPosition(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort(
+      (a, b) =>
+        (a.problem.line ?? 0) - (b.problem.line ?? 0) ||
+        (a.problem.column ?? 0) - (b.problem.column ?? 0) ||
+        a.index - b.index,
+    )
+    .map(({ problem }) => problem);
+}
