@@ -1,0 +1,307 @@
+import { classifyGatewayResponse, isPressgateError } from '@pressgate/protocol';
+import type { Logger } from 'pino';
+import type { DeliveryOutcome, DeliveryRecord, LinkStatus } from '../ports.js';
+import { type Clock, systemClock } from './clock.js';
+import type { GatewayResult } from './gateway-client.js';
+import type { Outbox, OutboxEntry } from './outbox.js';
+
+/** What delivery needs from the token manager. */
+export interface AccessTokenSource {
+  getAccessToken(signal?: AbortSignal): Promise<string>;
+  invalidateAccessToken(rejectedToken?: string): void;
+  markRelinkRequired(reason: string): Promise<void>;
+  onLinkChange(listener: (status: LinkStatus) => void): () => void;
+}
+
+/** What delivery needs from the gateway client. */
+export interface EventSender {
+  send(message: unknown, token: string, signal?: AbortSignal): Promise<GatewayResult>;
+}
+
+export type DeliveryOptions = {
+  outbox: Outbox;
+  tokens: AccessTokenSource;
+  gateway: EventSender;
+  /** Puts the access token into the stored (token-free) message. */
+  withScopeToken: (message: Record<string, unknown>, token: string) => unknown;
+  /** Events older than this (from their createdAt) are expired, never sent. */
+  maxEventAgeMs: number;
+  logger: Logger;
+  clock?: Clock;
+  onRecord?: (record: DeliveryRecord) => void;
+  /** Amazon's rule: 1000 ms and 3; change only in tests that are about something else. */
+  minResendIntervalMs?: number;
+  maxResends?: number;
+  networkBackoffMs?: { initial: number; max: number };
+};
+
+type Finished = Omit<
+  DeliveryRecord,
+  'messageId' | 'endpointId' | 'eventId' | 'createdAt' | 'finishedAt' | 'latencyMs'
+>;
+
+/**
+ * Sends outbox entries to the gateway: one in flight per endpoint (in order),
+ * different endpoints in parallel, with the retry policy of DESIGN.md.
+ */
+export class Delivery {
+  readonly #options: DeliveryOptions;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #queues = new Map<string, OutboxEntry[]>();
+  readonly #workers = new Map<string, Promise<void>>();
+  /** Aborts waits (backoff, link) at once on stop. */
+  #waitAbort = new AbortController();
+  /** Aborts in-flight sends once the stop bound has passed. */
+  #sendAbort = new AbortController();
+  #running = false;
+
+  constructor(options: DeliveryOptions) {
+    this.#options = options;
+    this.#logger = options.logger.child({ component: 'delivery' });
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Resumes the entries already in the (open) outbox, with their original messageId. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#waitAbort = new AbortController();
+    this.#sendAbort = new AbortController();
+    const pending = this.#options.outbox.pending();
+    if (pending.length > 0) this.#logger.info({ pending: pending.length }, 'resuming pending events');
+    for (const entry of pending) this.#schedule(entry);
+  }
+
+  /** Writes the entry to the outbox, then schedules it. Resolves once it is durable. */
+  async enqueue(entry: OutboxEntry): Promise<void> {
+    await this.#options.outbox.add(entry);
+    if (this.#running) this.#schedule(entry);
+  }
+
+  get inFlight(): number {
+    return this.#workers.size;
+  }
+
+  /** Stops retrying at once; waits up to `drainMs` for sends in flight, then aborts them. */
+  async stop(drainMs = 5_000): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#waitAbort.abort();
+    const workers = [...this.#workers.values()];
+    const timer = setTimeout(() => this.#sendAbort.abort(), drainMs);
+    await Promise.allSettled(workers);
+    clearTimeout(timer);
+    this.#queues.clear();
+  }
+
+  #schedule(entry: OutboxEntry): void {
+    const key = entry.queue ?? entry.endpointId;
+    let queue = this.#queues.get(key);
+    if (queue === undefined) {
+      queue = [];
+      this.#queues.set(key, queue);
+    }
+    queue.push(entry);
+    if (!this.#workers.has(key)) {
+      const worker = this.#drain(key, queue).finally(() => this.#workers.delete(key));
+      this.#workers.set(key, worker);
+    }
+  }
+
+  async #drain(key: string, queue: OutboxEntry[]): Promise<void> {
+    for (let entry = queue[0]; entry !== undefined && this.#running; entry = queue[0]) {
+      try {
+        const finished = await this.#deliver(entry);
+        if (finished === undefined) return;
+        await this.#finish(entry, finished);
+      } catch (error) {
+        this.#logger.error(
+          { err: error, messageId: entry.messageId, endpointId: key },
+          'delivery failed unexpectedly; the event stays in the outbox until the next start',
+        );
+      }
+      queue.shift();
+    }
+    if (queue.length === 0) this.#queues.delete(key);
+  }
+
+  /** Undefined when stopped before an outcome; the entry then stays pending. */
+  async #deliver(entry: OutboxEntry): Promise<Finished | undefined> {
+    const { maxEventAgeMs } = this.#options;
+    const minResendIntervalMs = this.#options.minResendIntervalMs ?? 1_000;
+    const maxResends = this.#options.maxResends ?? 3;
+    const backoff = this.#options.networkBackoffMs ?? { initial: 250, max: 5_000 };
+    const deadline = ageOrigin(entry) + maxEventAgeMs;
+    const log = this.#logger.child({ messageId: entry.messageId, endpointId: entry.endpointId });
+    let attempts = 0;
+    let resends = 0;
+    let refreshedAfter401 = false;
+    let failures = 0;
+    let last: { status?: number; code?: string; description?: string } = {};
+    const backoffMs = (): number => Math.min(backoff.max, backoff.initial * 2 ** Math.max(0, failures - 1));
+
+    while (this.#running) {
+      if (this.#clock.now() >= deadline) {
+        return {
+          outcome: 'expired',
+          attempts,
+          ...(last.status === undefined ? {} : { status: last.status }),
+          code: 'ERR_OUTBOX_EXPIRED',
+          description: `not delivered within maxEventAgeMs (${maxEventAgeMs} ms)${last.code === undefined ? '' : `; last: ${last.code}${last.description === undefined ? '' : ` ${last.description}`}`}`,
+        };
+      }
+      let token: string;
+      try {
+        token = await this.#options.tokens.getAccessToken(this.#waitAbort.signal);
+      } catch (error) {
+        if (!this.#running) return undefined;
+        if (
+          isPressgateError(error, 'ERR_LINK_UNLINKED') ||
+          isPressgateError(error, 'ERR_LINK_RELINK_REQUIRED')
+        ) {
+          last = { code: error.code, description: 'no usable Alexa link' };
+          await this.#waitForLink(deadline);
+        } else {
+          failures += 1;
+          last = {
+            code: isPressgateError(error) ? error.code : 'ERR_LWA_UNAVAILABLE',
+            description: 'token refresh failed',
+          };
+          log.warn({ code: last.code, retryInMs: backoffMs() }, 'no access token; retrying');
+          await this.#sleepUntil(Math.min(this.#clock.now() + backoffMs(), deadline));
+        }
+        continue;
+      }
+      // Checked again right before the attempt: getting a token may have taken a while.
+      if (this.#clock.now() >= deadline) continue;
+      attempts += 1;
+      const result = await this.#options.gateway.send(
+        this.#options.withScopeToken(entry.message, token),
+        token,
+        this.#sendAbort.signal,
+      );
+      if (result.kind === 'aborted') return undefined;
+      if (result.kind === 'network') {
+        failures += 1;
+        last = {
+          code: result.reason === 'timeout' ? 'ERR_GATEWAY_TIMEOUT' : 'ERR_GATEWAY_NETWORK',
+          description: result.message,
+        };
+        log.warn({ code: last.code, attempts, retryInMs: backoffMs() }, 'gateway did not answer; retrying');
+        await this.#sleepUntil(Math.min(this.#clock.now() + backoffMs(), deadline));
+        continue;
+      }
+      const { status } = result;
+      last = { status };
+      if (result.code !== undefined) last.code = result.code;
+      if (result.description !== undefined) last.description = result.description;
+      const answered = { attempts, status, ...pick(last) };
+      // One table (protocol's GATEWAY_ERROR_CODES) decides; a known code wins over the status.
+      const category = classifyGatewayResponse(status, last.code);
+      if (category === 'success') return { outcome: 'delivered', attempts, status };
+      if (category === 'refresh') {
+        if (!refreshedAfter401) {
+          refreshedAfter401 = true;
+          this.#options.tokens.invalidateAccessToken(token);
+          log.warn(
+            { status, code: last.code, attempts },
+            'gateway refused the access token; refreshing once',
+          );
+          continue;
+        }
+        await this.#options.tokens.markRelinkRequired(last.code ?? 'INVALID_ACCESS_TOKEN_EXCEPTION');
+        return { outcome: 'relink_required', ...answered };
+      }
+      if (category === 'relink') {
+        await this.#options.tokens.markRelinkRequired(last.code ?? `HTTP_${status}`);
+        return { outcome: 'relink_required', ...answered };
+      }
+      if (category === 'retry') {
+        if (resends >= maxResends) return { outcome: 'dead_letter', ...answered };
+        resends += 1;
+        log.warn(
+          { status, code: last.code, attempts, retryInMs: minResendIntervalMs },
+          'gateway asked to resend',
+        );
+        await this.#sleepUntil(Math.min(this.#clock.now() + minResendIntervalMs, deadline));
+        continue;
+      }
+      return { outcome: 'dead_letter', ...answered };
+    }
+    return undefined;
+  }
+
+  async #finish(entry: OutboxEntry, finished: Finished): Promise<void> {
+    const now = this.#clock.now();
+    const record: DeliveryRecord = {
+      messageId: entry.messageId,
+      endpointId: entry.endpointId,
+      eventId: entry.eventId,
+      ...finished,
+      latencyMs: Math.max(0, now - Date.parse(entry.enqueuedAt)),
+      createdAt: entry.createdAt,
+      finishedAt: new Date(now).toISOString(),
+    };
+    await this.#options.outbox.finish(record);
+    const fields = {
+      endpointId: record.endpointId,
+      eventId: record.eventId,
+      messageId: record.messageId,
+      outcome: record.outcome,
+      status: record.status,
+      code: record.code,
+      description: record.description,
+      latencyMs: record.latencyMs,
+      attempts: record.attempts,
+    };
+    const level: Record<DeliveryOutcome, 'info' | 'error'> = {
+      delivered: 'info',
+      expired: 'error',
+      dead_letter: 'error',
+      relink_required: 'error',
+    };
+    this.#logger[level[record.outcome]](fields, `event ${record.outcome.replace('_', ' ')}`);
+    try {
+      this.#options.onRecord?.(record);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'delivery listener threw');
+    }
+  }
+
+  async #sleepUntil(at: number): Promise<void> {
+    const ms = at - this.#clock.now();
+    if (ms <= 0) return;
+    await this.#clock.sleep(ms, this.#waitAbort.signal).catch(() => undefined);
+  }
+
+  /** Waits for a link change, the deadline, or stop. */
+  async #waitForLink(deadline: number): Promise<void> {
+    const changed = new AbortController();
+    const unsubscribe = this.#options.tokens.onLinkChange(() => changed.abort());
+    try {
+      await this.#sleepWith(deadline, AbortSignal.any([changed.signal, this.#waitAbort.signal]));
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  async #sleepWith(at: number, signal: AbortSignal): Promise<void> {
+    const ms = at - this.#clock.now();
+    if (ms <= 0) return;
+    await this.#clock.sleep(ms, signal).catch(() => undefined);
+  }
+}
+
+function pick(last: { code?: string; description?: string }): { code?: string; description?: string } {
+  const result: { code?: string; description?: string } = {};
+  if (last.code !== undefined) result.code = last.code;
+  if (last.description !== undefined) result.description = last.description;
+  return result;
+}
+
+/** The event's age counts from its device time; a bad stored time falls back to the enqueue time. */
+function ageOrigin(entry: OutboxEntry): number {
+  const created = Date.parse(entry.createdAt);
+  return Number.isFinite(created) ? created : Date.parse(entry.enqueuedAt);
+}

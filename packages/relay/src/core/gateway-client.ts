@@ -1,0 +1,131 @@
+import { Pool } from 'undici';
+
+export type GatewayResult =
+  | {
+      kind: 'response';
+      status: number;
+      /** From a System.Exception body; for logs and records only. */
+      code?: string;
+      description?: string;
+      latencyMs: number;
+    }
+  | {
+      /** Amazon never answered: connection error or request timeout. */
+      kind: 'network';
+      reason: 'timeout' | 'error';
+      message: string;
+      latencyMs: number;
+    }
+  | { kind: 'aborted'; latencyMs: number };
+
+export type GatewayClientOptions = {
+  /** Full event gateway URL, e.g. https://api.amazonalexa.com/v3/events. */
+  url: string;
+  /** Whole request, headers and body; default 10 s. */
+  requestTimeoutMs?: number;
+  /** Keep-alive connections to the gateway; default 4. */
+  connections?: number;
+};
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const MAX_DESCRIPTION_CHARS = 300;
+
+/**
+ * Posts Alexa events to the event gateway over a keep-alive pool. Never
+ * throws for a gateway or network failure: the result says what happened.
+ */
+export class GatewayClient {
+  readonly #url: URL;
+  readonly #timeoutMs: number;
+  readonly #connections: number;
+  #pool: Pool | undefined;
+
+  constructor(options: GatewayClientOptions) {
+    this.#url = new URL(options.url);
+    this.#timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#connections = options.connections ?? 4;
+  }
+
+  get url(): string {
+    return this.#url.href;
+  }
+
+  async send(message: unknown, token: string, shutdown?: AbortSignal): Promise<GatewayResult> {
+    this.#pool ??= new Pool(this.#url.origin, {
+      connections: this.#connections,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+    });
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const signal = shutdown === undefined ? timeout : AbortSignal.any([shutdown, timeout]);
+    const started = performance.now();
+    const latency = (): number => Math.round(performance.now() - started);
+    try {
+      const response = await this.#pool.request({
+        method: 'POST',
+        path: `${this.#url.pathname}${this.#url.search}`,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify(message),
+        signal,
+      });
+      const status = response.statusCode;
+      if (status >= 200 && status < 300) {
+        await response.body.dump();
+        return { kind: 'response', status, latencyMs: latency() };
+      }
+      const text = await response.body.text();
+      return { kind: 'response', status, ...readException(text), latencyMs: latency() };
+    } catch (error) {
+      if (shutdown?.aborted) return { kind: 'aborted', latencyMs: latency() };
+      const timedOut = timeout.aborted || isTimeoutError(error);
+      return {
+        kind: 'network',
+        reason: timedOut ? 'timeout' : 'error',
+        message: timedOut ? `no answer within ${this.#timeoutMs} ms` : describe(error),
+        latencyMs: latency(),
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await pool?.close();
+  }
+}
+
+function readException(text: string): { code?: string; description?: string } {
+  try {
+    const body = JSON.parse(text) as { payload?: { code?: unknown; description?: unknown } };
+    const result: { code?: string; description?: string } = {};
+    if (typeof body.payload?.code === 'string') result.code = body.payload.code;
+    if (typeof body.payload?.description === 'string') {
+      result.description = body.payload.description.slice(0, MAX_DESCRIPTION_CHARS);
+    }
+    return result;
+  } catch {
+    return {};
+  }
+}
+
+function isTimeoutError(error: unknown): boolean {
+  const code = (error as { code?: unknown; name?: unknown }).code;
+  const name = (error as { name?: unknown }).name;
+  return (
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    name === 'TimeoutError'
+  );
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+  const label = typeof code === 'string' ? code : typeof cause === 'string' ? cause : 'network error';
+  return `${label}: ${(error as Error).message ?? String(error)}`;
+}

@@ -1,0 +1,157 @@
+import { constants } from 'node:fs';
+import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { PressgateError } from '@pressgate/protocol';
+import { type Adapter, Low } from 'lowdb';
+
+export const DATA_DIR_MODE = 0o700;
+export const DATA_FILE_MODE = 0o600;
+
+/** Turns parsed JSON into the stored type, or says why it does not fit. */
+export type StoreParser<T> = (value: unknown) => { ok: true; data: T } | { ok: false; reason: string };
+
+export type JsonFileAdapterOptions<T> = {
+  file: string;
+  /** Shape check after JSON.parse; a mismatch is treated like a corrupt file. */
+  parse?: StoreParser<T>;
+};
+
+/**
+ * A lowdb adapter that never leaves a half-written file behind: each write goes
+ * to a temp file beside the target, is fsynced, renamed over the target, and
+ * the directory is fsynced so the rename survives a power cut. Writes are
+ * serialized in call order; each one stores the data as it was at call time.
+ */
+export class JsonFileAdapter<T> implements Adapter<T> {
+  readonly file: string;
+  readonly #tempFile: string;
+  readonly #parse: StoreParser<T> | undefined;
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(options: JsonFileAdapterOptions<T>) {
+    this.file = options.file;
+    this.#tempFile = join(dirname(options.file), `.${basename(options.file)}.tmp`);
+    this.#parse = options.parse;
+  }
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new PressgateError(
+        'ERR_STORE_READ',
+        `cannot read ${this.file}: ${(error as Error).message}; check that the service user owns the data directory`,
+        { cause: error },
+      );
+    }
+    await fixMode(this.file, DATA_FILE_MODE);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw corrupt(this.file, 'it is not valid JSON', error);
+    }
+    if (this.#parse === undefined) return value as T;
+    const parsed = this.#parse(value);
+    if (!parsed.ok) throw corrupt(this.file, parsed.reason);
+    return parsed.data;
+  }
+
+  write(data: T): Promise<void> {
+    const text = `${JSON.stringify(data, null, 2)}\n`;
+    const next = this.#chain.then(() => this.#writeNow(text));
+    // Keep the chain alive after a failed write; the caller still sees the error.
+    this.#chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves once every write started so far has finished (or failed). */
+  flush(): Promise<void> {
+    return this.#chain;
+  }
+
+  async #writeNow(text: string): Promise<void> {
+    try {
+      const handle = await open(this.#tempFile, 'w', DATA_FILE_MODE);
+      try {
+        await handle.chmod(DATA_FILE_MODE);
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(this.#tempFile, this.file);
+      await syncDirectory(dirname(this.file));
+    } catch (error) {
+      throw new PressgateError(
+        'ERR_STORE_WRITE',
+        `cannot write ${this.file}: ${(error as Error).message}; check free disk space and that the service user owns the data directory`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+function corrupt(file: string, why: string, cause?: unknown): PressgateError {
+  return new PressgateError(
+    'ERR_STORE_CORRUPT',
+    `${file} is corrupt: ${why}. pressgate will not overwrite it; move it aside (or delete it) and restart`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fixMode(path: string, mode: number): Promise<void> {
+  const info = await stat(path);
+  if ((info.mode & 0o777) !== mode) await chmod(path, mode);
+}
+
+/** Creates the data directory (0700), or tightens the mode of an existing one. */
+export async function ensureDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: DATA_DIR_MODE });
+    await fixMode(dir, DATA_DIR_MODE);
+  } catch (error) {
+    throw new PressgateError(
+      'ERR_STORE_DATA_DIR',
+      `cannot create data directory ${dir}: ${(error as Error).message}; set relay.dataDir to a directory the service user can write`,
+      { cause: error },
+    );
+  }
+}
+
+export type JsonStore<T> = {
+  db: Low<T>;
+  adapter: JsonFileAdapter<T>;
+};
+
+/**
+ * Opens `<dataDir>/<name>` as a lowdb database built by hand (the lowdb preset
+ * swaps to memory under NODE_ENV=test and never fsyncs). A missing file is the
+ * default value; a corrupt one rejects with ERR_STORE_CORRUPT.
+ */
+export async function openJsonStore<T>(options: {
+  dataDir: string;
+  name: string;
+  defaultData: () => T;
+  parse?: StoreParser<T>;
+}): Promise<JsonStore<T>> {
+  await ensureDataDir(options.dataDir);
+  const adapter = new JsonFileAdapter<T>({
+    file: join(options.dataDir, options.name),
+    ...(options.parse === undefined ? {} : { parse: options.parse }),
+  });
+  const db = new Low<T>(adapter, options.defaultData());
+  await db.read();
+  return { db, adapter };
+}

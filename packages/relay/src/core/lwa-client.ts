@@ -1,0 +1,129 @@
+import { PressgateError } from '@pressgate/protocol';
+import { request } from 'undici';
+
+export type LwaTokens = {
+  accessToken: string;
+  refreshToken: string;
+  expiresInS: number;
+};
+
+export type LwaClientOptions = {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Per request; default 10 s. */
+  requestTimeoutMs?: number;
+};
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';
+
+/**
+ * Login with Amazon token endpoint client: authorization_code and
+ * refresh_token grants. Failures reject with a PressgateError:
+ * ERR_LWA_INVALID_GRANT, ERR_LWA_INVALID_CLIENT, ERR_LWA_UNAVAILABLE (network,
+ * timeout, 5xx), ERR_LWA_BAD_RESPONSE. No token, code or secret ever appears in
+ * an error.
+ */
+export class LwaClient {
+  readonly #options: LwaClientOptions;
+
+  constructor(options: LwaClientOptions) {
+    this.#options = options;
+  }
+
+  exchangeCode(code: string, signal?: AbortSignal): Promise<LwaTokens> {
+    return this.#post({ grant_type: 'authorization_code', code }, signal);
+  }
+
+  refresh(refreshToken: string, signal?: AbortSignal): Promise<LwaTokens> {
+    return this.#post({ grant_type: 'refresh_token', refresh_token: refreshToken }, signal);
+  }
+
+  async #post(grant: Record<string, string>, shutdown?: AbortSignal): Promise<LwaTokens> {
+    const form = new URLSearchParams({
+      ...grant,
+      client_id: this.#options.clientId,
+      client_secret: this.#options.clientSecret,
+    });
+    const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = shutdown === undefined ? timeout : AbortSignal.any([shutdown, timeout]);
+    const url = this.#options.tokenUrl;
+    let statusCode: number;
+    let text: string;
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
+        body: form.toString(),
+        signal,
+      });
+      statusCode = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      const why = timeout.aborted ? 'timed out' : (error as Error).message;
+      throw new PressgateError(
+        'ERR_LWA_UNAVAILABLE',
+        `Login with Amazon at ${url} did not answer (${why}); check the network, then retry`,
+        { cause: error },
+      );
+    }
+    const body = parseJson(text);
+    const lwaError = typeof body?.error === 'string' ? body.error : undefined;
+    if (statusCode >= 200 && statusCode < 300) return readTokens(url, body);
+    if (statusCode >= 500) {
+      throw new PressgateError(
+        'ERR_LWA_UNAVAILABLE',
+        `Login with Amazon at ${url} answered ${statusCode}; it is having trouble, retry later`,
+      );
+    }
+    if (lwaError === 'invalid_grant') {
+      throw new PressgateError(
+        'ERR_LWA_INVALID_GRANT',
+        `Login with Amazon refused the ${grant.grant_type} grant (invalid_grant, status ${statusCode}): it is invalid, expired or revoked; relink the skill in the Alexa app`,
+      );
+    }
+    if (lwaError === 'invalid_client' || lwaError === 'unauthorized_client' || statusCode === 401) {
+      throw new PressgateError(
+        'ERR_LWA_INVALID_CLIENT',
+        `Login with Amazon refused the client credentials (${lwaError ?? 'no error code'}, status ${statusCode}); set alexa.clientId and alexa.clientSecret to the skill's Alexa Client Id and Secret from its Permissions page`,
+      );
+    }
+    throw new PressgateError(
+      'ERR_LWA_BAD_RESPONSE',
+      `Login with Amazon answered ${statusCode} (${lwaError ?? 'no error code'}) to the ${grant.grant_type} grant; expected 200 with tokens`,
+    );
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readTokens(url: string, body: Record<string, unknown> | undefined): LwaTokens {
+  const accessToken = body?.access_token;
+  const refreshToken = body?.refresh_token;
+  const expiresIn = body?.expires_in;
+  if (
+    typeof accessToken !== 'string' ||
+    accessToken === '' ||
+    typeof refreshToken !== 'string' ||
+    refreshToken === '' ||
+    typeof expiresIn !== 'number' ||
+    !Number.isFinite(expiresIn) ||
+    expiresIn <= 0
+  ) {
+    const fields =
+      body === undefined ? 'not a JSON object' : `fields ${Object.keys(body).join(', ') || 'none'}`;
+    throw new PressgateError(
+      'ERR_LWA_BAD_RESPONSE',
+      `Login with Amazon at ${url} answered 2xx without access_token, refresh_token and expires_in (got ${fields}); check alexa.lwaTokenUrl`,
+    );
+  }
+  return { accessToken, refreshToken, expiresInS: expiresIn };
+}

@@ -1,0 +1,343 @@
+import {
+  buildAddOrUpdateReport,
+  buildChangeReport,
+  buildDeleteReport,
+  buildSimpleEvent,
+  type Connectivity,
+  type DiscoveryEndpoint,
+  GATEWAY_URLS,
+  type GatewayMessage,
+  LWA_TOKEN_URL,
+  newMessageId,
+  type PressgateConfig,
+  PressgateError,
+  type RemoteConfig,
+  resolveGesture,
+  withScopeToken,
+} from '@pressgate/protocol';
+import type { Logger } from 'pino';
+import type {
+  DeliveryRecord,
+  GestureInput,
+  IngestResult,
+  OutboxCounts,
+  RelayCore,
+  RelayEvent,
+  RemoteStatus,
+} from '../ports.js';
+import { type Clock, systemClock } from './clock.js';
+import { Delivery } from './delivery.js';
+import { GatewayClient } from './gateway-client.js';
+import { LwaClient } from './lwa-client.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
+import { remoteToEndpoint } from './remote-endpoint.js';
+import { TokenManager } from './token-manager.js';
+
+export type RelayCoreOptions = {
+  config: PressgateConfig;
+  logger: Logger;
+  clock?: Clock;
+  /** How a remote is announced to Alexa; default `remoteToEndpoint`. */
+  endpointOf?: (remote: RemoteConfig) => DiscoveryEndpoint;
+  gatewayRequestTimeoutMs?: number;
+  lwaRequestTimeoutMs?: number;
+  /** How long stop() waits for sends in flight; default 5 s. */
+  stopDrainMs?: number;
+};
+
+export type RemoteUpdate = { connected: boolean; deviceId?: string; firmware?: string };
+
+/** Discovery reports share one delivery queue, so they reach Alexa in order. */
+const DISCOVERY_QUEUE = 'alexa-discovery';
+
+/**
+ * The relay's core: maps gestures to events, keeps them in the durable outbox,
+ * delivers them with the token manager's tokens, and tells subscribers.
+ */
+export class PressgateRelayCore implements RelayCore {
+  readonly tokens: TokenManager;
+  readonly #options: RelayCoreOptions;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #outbox: Outbox;
+  readonly #gateway: GatewayClient;
+  readonly #delivery: Delivery;
+  readonly #listeners = new Set<(event: RelayEvent) => void>();
+  readonly #remotes = new Map<string, RemoteStatus>();
+  /** Connectivity last reported to Alexa, per endpointId. */
+  readonly #reported = new Map<string, Connectivity>();
+  #config: PressgateConfig;
+  #endpoints: Map<string, DiscoveryEndpoint>;
+  #running = false;
+  #unsubscribeLink: (() => void) | undefined;
+
+  constructor(options: RelayCoreOptions) {
+    const { config, logger } = options;
+    this.#options = options;
+    this.#config = config;
+    this.#logger = logger.child({ component: 'relay-core' });
+    this.#clock = options.clock ?? systemClock;
+    const clock = options.clock === undefined ? {} : { clock: options.clock };
+    this.tokens = new TokenManager({
+      dataDir: config.relay.dataDir,
+      logger,
+      ...clock,
+      lwa: new LwaClient({
+        tokenUrl: config.alexa.lwaTokenUrl ?? LWA_TOKEN_URL,
+        clientId: config.alexa.clientId,
+        clientSecret: config.alexa.clientSecret,
+        ...(options.lwaRequestTimeoutMs === undefined
+          ? {}
+          : { requestTimeoutMs: options.lwaRequestTimeoutMs }),
+      }),
+    });
+    this.#outbox = new Outbox({ dataDir: config.relay.dataDir });
+    this.#gateway = new GatewayClient({
+      url: config.alexa.gatewayUrl ?? GATEWAY_URLS[config.alexa.region],
+      ...(options.gatewayRequestTimeoutMs === undefined
+        ? {}
+        : { requestTimeoutMs: options.gatewayRequestTimeoutMs }),
+    });
+    this.#delivery = new Delivery({
+      outbox: this.#outbox,
+      tokens: this.tokens,
+      gateway: this.#gateway,
+      withScopeToken: (message, token) => withScopeToken(message as GatewayMessage, token),
+      maxEventAgeMs: config.alexa.maxEventAgeMs,
+      logger,
+      ...clock,
+      onRecord: (record) => this.#emit({ type: 'delivery', record }),
+    });
+    this.#endpoints = this.#endpointsOf(config);
+    this.#resetRemotes(config);
+  }
+
+  /** Opens the token store and the outbox, then resumes pending events. Undoes itself on failure. */
+  async start(signal?: AbortSignal): Promise<void> {
+    if (this.#running) return;
+    try {
+      await this.tokens.start(signal);
+      signal?.throwIfAborted();
+      await this.#outbox.open();
+      signal?.throwIfAborted();
+    } catch (error) {
+      await this.#outbox.close().catch(() => undefined);
+      await this.tokens.stop().catch(() => undefined);
+      throw error;
+    }
+    this.#unsubscribeLink = this.tokens.onLinkChange((status) => this.#emit({ type: 'link', status }));
+    this.#delivery.start();
+    this.#running = true;
+    this.#logger.info(
+      {
+        gateway: this.#gateway.url,
+        link: this.tokens.status().state,
+        pending: this.#outbox.counts().pending,
+      },
+      'relay core started',
+    );
+  }
+
+  /** Stops intake, waits (bounded) for sends in flight, flushes the outbox file. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    await this.#delivery.stop(this.#options.stopDrainMs ?? 5_000);
+    await this.#gateway.close();
+    await this.#outbox.close();
+    this.#unsubscribeLink?.();
+    await this.tokens.stop();
+    this.#logger.info('relay core stopped; outbox flushed');
+  }
+
+  async ingest(input: GestureInput): Promise<IngestResult> {
+    this.#requireRunning();
+    const at = input.at ?? new Date(this.#clock.now()).toISOString();
+    const target = resolveGesture(this.#config, input.remoteId, input.button, input.gesture);
+    const gestureEvent = {
+      type: 'gesture',
+      remoteId: input.remoteId,
+      button: input.button,
+      gesture: input.gesture,
+      at,
+    } as const;
+    if (target === undefined) {
+      this.#emit({ ...gestureEvent, mapped: false });
+      const known = this.#config.remotes.some((remote) => remote.id === input.remoteId);
+      return known
+        ? {
+            ok: false,
+            code: 'ERR_INGEST_UNMAPPED',
+            message: `remote ${input.remoteId} has no ${input.gesture} mapped on button ${input.button}; add it under buttons[].gestures in the config`,
+          }
+        : {
+            ok: false,
+            code: 'ERR_INGEST_UNKNOWN_REMOTE',
+            message: `no remote with id ${JSON.stringify(input.remoteId)} in the config; expected one of: ${this.#config.remotes.map((remote) => remote.id).join(', ') || '(none)'}`,
+          };
+    }
+    const messageId = newMessageId();
+    const message = buildSimpleEvent({ ...target, timestamp: at, messageId });
+    await this.#enqueue({
+      messageId,
+      endpointId: target.endpointId,
+      eventId: target.eventId,
+      createdAt: new Date(Date.parse(message.event.payload.timestamp)).toISOString(),
+      message,
+    });
+    this.#emit({ ...gestureEvent, mapped: true, eventId: target.eventId });
+    return { ok: true, messageId, endpointId: target.endpointId, eventId: target.eventId };
+  }
+
+  outboxCounts(): OutboxCounts {
+    return this.#outbox.counts();
+  }
+
+  recentDeliveries(): readonly DeliveryRecord[] {
+    return this.#outbox.records();
+  }
+
+  remotes(): readonly RemoteStatus[] {
+    return [...this.#remotes.values()];
+  }
+
+  subscribe(listener: (event: RelayEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The endpoints as Alexa discovers them (Discover.Response). */
+  discoveryEndpoints(): DiscoveryEndpoint[] {
+    return [...this.#endpoints.values()];
+  }
+
+  /** Connectivity for ReportState; undefined for an endpoint not in the config. */
+  connectivity(endpointId: string): Connectivity | undefined {
+    for (const remote of this.#remotes.values()) {
+      if (remote.endpointId === endpointId) return remote.connected ? 'OK' : 'UNREACHABLE';
+    }
+    return undefined;
+  }
+
+  /** A listener's view of a remote; a connectivity change goes to Alexa as a ChangeReport (when linked). */
+  async setRemoteStatus(remoteId: string, update: RemoteUpdate): Promise<void> {
+    const current = this.#remotes.get(remoteId);
+    if (current === undefined) {
+      this.#logger.warn({ remoteId }, 'status for a remote not in the config ignored');
+      return;
+    }
+    const next: RemoteStatus = { ...current, connected: update.connected };
+    if (update.deviceId !== undefined) next.deviceId = update.deviceId;
+    if (update.firmware !== undefined) next.firmware = update.firmware;
+    const now = this.#clock.now();
+    next.lastSeenAt = new Date(now).toISOString();
+    this.#remotes.set(remoteId, next);
+    this.#emit({ type: 'remote', remote: next });
+    const connectivity: Connectivity = update.connected ? 'OK' : 'UNREACHABLE';
+    if (this.#reported.get(next.endpointId) === connectivity) return;
+    if (!this.#running || this.tokens.status().state !== 'linked') return;
+    this.#reported.set(next.endpointId, connectivity);
+    const messageId = newMessageId();
+    const message = buildChangeReport({
+      endpointId: next.endpointId,
+      connectivity,
+      timeOfSample: now,
+      messageId,
+    });
+    this.#logger.info({ remoteId, endpointId: next.endpointId, connectivity }, 'connectivity changed');
+    await this.#enqueue({
+      messageId,
+      endpointId: next.endpointId,
+      eventId: 'ChangeReport',
+      createdAt: new Date(now).toISOString(),
+      message,
+    });
+  }
+
+  /** Takes a new config: AddOrUpdateReport for new/changed endpoints, DeleteReport for removed ones (when linked). */
+  async updateConfig(config: PressgateConfig): Promise<void> {
+    const before = this.#endpoints;
+    const after = this.#endpointsOf(config);
+    const changed = [...after.values()].filter(
+      (endpoint) => JSON.stringify(before.get(endpoint.endpointId)) !== JSON.stringify(endpoint),
+    );
+    const removed = [...before.keys()].filter((endpointId) => !after.has(endpointId));
+    this.#config = config;
+    this.#endpoints = after;
+    this.#resetRemotes(config);
+    for (const endpointId of removed) this.#reported.delete(endpointId);
+    this.#logger.info({ changed: changed.length, removed: removed.length }, 'config updated');
+    if (!this.#running || this.tokens.status().state !== 'linked') return;
+    const now = new Date(this.#clock.now()).toISOString();
+    if (changed.length > 0) {
+      const messageId = newMessageId();
+      await this.#enqueue({
+        messageId,
+        endpointId: changed.map((endpoint) => endpoint.endpointId).join(','),
+        eventId: 'AddOrUpdateReport',
+        createdAt: now,
+        queue: DISCOVERY_QUEUE,
+        message: buildAddOrUpdateReport(changed, undefined, { messageId }),
+      });
+    }
+    if (removed.length > 0) {
+      const messageId = newMessageId();
+      await this.#enqueue({
+        messageId,
+        endpointId: removed.join(','),
+        eventId: 'DeleteReport',
+        createdAt: now,
+        queue: DISCOVERY_QUEUE,
+        message: buildDeleteReport(removed, undefined, { messageId }),
+      });
+    }
+  }
+
+  async #enqueue(
+    entry: Omit<OutboxEntry, 'enqueuedAt' | 'message'> & { message: GatewayMessage },
+  ): Promise<void> {
+    await this.#delivery.enqueue({
+      ...entry,
+      enqueuedAt: new Date(this.#clock.now()).toISOString(),
+      message: entry.message as unknown as Record<string, unknown>,
+    });
+  }
+
+  #endpointsOf(config: PressgateConfig): Map<string, DiscoveryEndpoint> {
+    const endpointOf = this.#options.endpointOf ?? remoteToEndpoint;
+    return new Map(config.remotes.map((remote) => [remote.endpoint.endpointId, endpointOf(remote)]));
+  }
+
+  #resetRemotes(config: PressgateConfig): void {
+    const previous = new Map(this.#remotes);
+    this.#remotes.clear();
+    for (const remote of config.remotes) {
+      const known = previous.get(remote.id);
+      this.#remotes.set(
+        remote.id,
+        known === undefined
+          ? { id: remote.id, endpointId: remote.endpoint.endpointId, connected: false }
+          : { ...known, endpointId: remote.endpoint.endpointId },
+      );
+    }
+  }
+
+  #emit(event: RelayEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#logger.error({ err: error }, 'relay subscriber threw');
+      }
+    }
+  }
+
+  #requireRunning(): void {
+    if (!this.#running) {
+      throw new PressgateError(
+        'ERR_RELAY_STOPPED',
+        'the relay is not running; start it (or wait for the restart) and retry',
+      );
+    }
+  }
+}
