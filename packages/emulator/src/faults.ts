@@ -1,0 +1,113 @@
+/**
+ * Fault injection: the schemas the API and the control routes check faults against, and the
+ * queues that hand them out, one per request.
+ */
+import { z } from 'zod';
+import { DEFAULT_CODE_FOR_STATUS, EmulatorError } from './errors.js';
+import type { GatewayFault, LwaFault } from './types.js';
+
+const StatusFault = z
+  .strictObject({
+    status: z.number().int().min(200).max(599),
+    code: z
+      .string()
+      .regex(/^[A-Z][A-Z_]*$/, 'expected an exception code such as THROTTLING_EXCEPTION')
+      .optional(),
+    description: z.string().max(1000).optional(),
+  })
+  .superRefine((fault, ctx) => {
+    const success = fault.status < 300;
+    if (!success && fault.status < 400) {
+      ctx.addIssue({ code: 'custom', path: ['status'], message: 'expected a 2xx, 4xx or 5xx status' });
+    }
+    if (success && fault.code !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['code'], message: 'a 2xx answer carries no code' });
+    }
+    if (fault.status >= 400 && fault.code === undefined && !DEFAULT_CODE_FOR_STATUS[fault.status]) {
+      ctx.addIssue({ code: 'custom', path: ['code'], message: `status ${fault.status} needs a code` });
+    }
+  });
+
+export const GatewayFaultSchema = z.union([
+  StatusFault,
+  z.strictObject({ delayMs: z.number().int().min(0).max(600_000) }),
+  z.strictObject({ drop: z.literal(true) }),
+]);
+
+export const GatewayFaultList = z.array(GatewayFaultSchema).max(10_000);
+
+export const LwaFaultSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('unavailable'), requests: z.number().int().min(1).optional() }),
+  z.strictObject({ kind: z.literal('drop'), requests: z.number().int().min(1).optional() }),
+  z.strictObject({ kind: z.literal('clear') }),
+]);
+
+/** A fault as the gateway route uses it, with the code filled in. */
+export type GatewayAction =
+  | { type: 'answer'; status: number; code?: string; description: string }
+  | { type: 'delay'; delayMs: number }
+  | { type: 'drop' };
+
+function toAction(fault: z.infer<typeof GatewayFaultSchema>): GatewayAction {
+  if ('drop' in fault) return { type: 'drop' };
+  if ('delayMs' in fault) return { type: 'delay', delayMs: fault.delayMs };
+  const description = fault.description ?? `Injected by the pressgate emulator (status ${fault.status}).`;
+  const code = fault.code ?? DEFAULT_CODE_FOR_STATUS[fault.status];
+  return code === undefined
+    ? { type: 'answer', status: fault.status, description }
+    : { type: 'answer', status: fault.status, code, description };
+}
+
+export class FaultQueues {
+  #gateway: GatewayAction[] = [];
+  #lwa: { kind: 'unavailable' | 'drop'; remaining: number } | undefined;
+
+  /** Throws EmulatorError ERR_EMULATOR_BAD_FAULT for a malformed fault (a bug in the caller). */
+  addGatewayFaults(faults: readonly GatewayFault[] | unknown): number {
+    const parsed = GatewayFaultList.safeParse(faults);
+    if (!parsed.success) {
+      throw new EmulatorError(
+        'ERR_EMULATOR_BAD_FAULT',
+        `Expected gateway faults like [{"status":429}], [{"delayMs":5000}] or [{"drop":true}]; got ${z.prettifyError(parsed.error)}`,
+      );
+    }
+    this.#gateway.push(...parsed.data.map(toAction));
+    return this.#gateway.length;
+  }
+
+  nextGatewayAction(): GatewayAction | undefined {
+    return this.#gateway.shift();
+  }
+
+  pendingGatewayFaults(): number {
+    return this.#gateway.length;
+  }
+
+  setLwaFault(fault: LwaFault | unknown): void {
+    const parsed = LwaFaultSchema.safeParse(fault);
+    if (!parsed.success) {
+      throw new EmulatorError(
+        'ERR_EMULATOR_BAD_FAULT',
+        `Expected an LWA fault like {"kind":"unavailable","requests":2}, {"kind":"drop"} or {"kind":"clear"}; got ${z.prettifyError(parsed.error)}`,
+      );
+    }
+    const value = parsed.data;
+    this.#lwa =
+      value.kind === 'clear'
+        ? undefined
+        : { kind: value.kind, remaining: value.requests ?? Number.POSITIVE_INFINITY };
+  }
+
+  nextLwaFault(): 'unavailable' | 'drop' | undefined {
+    const fault = this.#lwa;
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.#lwa = undefined;
+    return fault.kind;
+  }
+
+  clear(): void {
+    this.#gateway = [];
+    this.#lwa = undefined;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * POST /v3/events: the Alexa event gateway. Injected faults come first (one per request);
+ * otherwise decideGatewayRequest() answers 202 (empty body) or the Alexa exception body.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { dropConnection } from './connection.js';
+import { type GatewayRejection, gatewayErrorBody } from './errors.js';
+import { decideGatewayRequest, MAX_BODY_BYTES, parseJsonBody } from './gateway-handler.js';
+import { peekMessage } from './gateway-message.js';
+import type { EmulatorState } from './state.js';
+import type { GatewayRequestRecord } from './types.js';
+
+export const GATEWAY_PATH = '/v3/events';
+
+export function sendGatewayError(reply: FastifyReply, rejection: GatewayRejection): FastifyReply {
+  return reply
+    .code(rejection.status)
+    .type('application/json')
+    .send(gatewayErrorBody(randomUUID(), rejection.code, rejection.description));
+}
+
+export function registerGatewayRoute(app: FastifyInstance, state: EmulatorState): void {
+  const log = app.log.child({ component: 'emulator-gateway' });
+
+  const finish = (record: GatewayRequestRecord): void => {
+    state.recordRequest(record);
+    const { outcome, status, code, messageId, name, endpointId } = record;
+    log.info({ outcome, status, code, messageId, name, endpointId }, `gateway request ${outcome}`);
+  };
+
+  // Fastify's own limit sits above ours so an oversize body still gets the gateway's 413 body.
+  app.post(GATEWAY_PATH, { bodyLimit: MAX_BODY_BYTES * 4 }, async (request: FastifyRequest, reply) => {
+    const body = request.body as Buffer | undefined;
+    const json = parseJsonBody(body);
+    const record: GatewayRequestRecord = {
+      at: state.nowIso(),
+      outcome: 'accepted',
+      ...(json.ok ? peekMessage(json.value) : {}),
+    };
+
+    const action = state.faults.nextGatewayAction();
+    if (action?.type === 'drop') {
+      finish({ ...record, outcome: 'dropped' });
+      return dropConnection(request, reply);
+    }
+    if (action?.type === 'answer' && action.status >= 300) {
+      const rejection = {
+        status: action.status,
+        code: action.code ?? 'INJECTED',
+        description: action.description,
+      };
+      finish({
+        ...record,
+        outcome: 'injected',
+        status: rejection.status,
+        code: rejection.code,
+        description: rejection.description,
+      });
+      return sendGatewayError(reply, rejection);
+    }
+    if (action?.type === 'delay') {
+      record.delayedMs = action.delayMs;
+      try {
+        await sleep(action.delayMs, undefined, { signal: state.closingSignal });
+      } catch {
+        finish({ ...record, outcome: 'dropped' });
+        return dropConnection(request, reply);
+      }
+    }
+
+    const decision = decideGatewayRequest(state, {
+      contentType: request.headers['content-type'],
+      authorization: request.headers.authorization,
+      body,
+      json,
+    });
+    if (!decision.ok) {
+      const { status, code, description } = decision.rejection;
+      finish({ ...record, outcome: 'rejected', status, code, description });
+      return sendGatewayError(reply, decision.rejection);
+    }
+    state.recordAccepted(decision.accepted);
+    const status = action?.type === 'answer' ? action.status : 202;
+    finish({ ...record, outcome: 'accepted', status });
+    return reply.code(status).send();
+  });
+}

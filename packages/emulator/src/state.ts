@@ -1,0 +1,154 @@
+/**
+ * Everything the emulator remembers: credentials, tokens, known endpoints, faults and the
+ * records tests read back. The routes and the control API both work on one EmulatorState.
+ */
+import { DiscoverResponse, DiscoveryEndpoints, describeIssues } from './alexa-schemas.js';
+import { EndpointRegistry } from './endpoint-registry.js';
+import { EmulatorError } from './errors.js';
+import { FaultQueues } from './faults.js';
+import { TokenStore } from './token-store.js';
+import type {
+  AcceptedEvent,
+  DiscoveryResult,
+  EmulatorOptions,
+  GatewayFault,
+  GatewayRequestRecord,
+  LwaFault,
+  TokenRequestRecord,
+} from './types.js';
+
+/** Records kept per kind; the oldest are dropped beyond this. */
+export const MAX_RECORDS = 10_000;
+
+export type StateOptions = Pick<
+  EmulatorOptions,
+  'clientId' | 'clientSecret' | 'accessTokenTtlSec' | 'authorizationCodeTtlSec' | 'now'
+>;
+
+function positiveSeconds(name: string, value: number | undefined, fallback: number): number {
+  const seconds = value ?? fallback;
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new EmulatorError(
+      'ERR_EMULATOR_BAD_OPTIONS',
+      `Expected ${name} to be a positive number of seconds; got ${seconds}.`,
+    );
+  }
+  return seconds;
+}
+
+function pushBounded<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > MAX_RECORDS) list.splice(0, list.length - MAX_RECORDS);
+}
+
+export class EmulatorState {
+  readonly clientId: string;
+  readonly #clientSecret: string;
+  readonly now: () => number;
+  readonly tokens: TokenStore;
+  readonly endpoints = new EndpointRegistry();
+  readonly faults = new FaultQueues();
+  /** Aborted when the server closes, so held (delayed) requests end at once. */
+  readonly #closing = new AbortController();
+  #skillEnabled = true;
+  #accepted: AcceptedEvent[] = [];
+  #requests: GatewayRequestRecord[] = [];
+  #tokenRequests: TokenRequestRecord[] = [];
+
+  constructor(options: StateOptions) {
+    if (options.clientId === '' || options.clientSecret === '') {
+      throw new EmulatorError(
+        'ERR_EMULATOR_BAD_OPTIONS',
+        'Expected a non-empty clientId and clientSecret (the LWA client credentials the emulator accepts).',
+      );
+    }
+    const accessTokenTtlSec = positiveSeconds('accessTokenTtlSec', options.accessTokenTtlSec, 3600);
+    const authorizationCodeTtlSec = positiveSeconds(
+      'authorizationCodeTtlSec',
+      options.authorizationCodeTtlSec,
+      300,
+    );
+    this.clientId = options.clientId;
+    this.#clientSecret = options.clientSecret;
+    this.now = options.now ?? Date.now;
+    this.tokens = new TokenStore({ accessTokenTtlSec, authorizationCodeTtlSec, now: this.now });
+  }
+
+  get closingSignal(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  markClosing(): void {
+    this.#closing.abort();
+  }
+
+  nowIso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** Constant-time enough for a local emulator; never logs either value. */
+  checkClient(clientId: string | undefined, clientSecret: string | undefined): boolean {
+    return clientId === this.clientId && clientSecret === this.#clientSecret;
+  }
+
+  get skillEnabled(): boolean {
+    return this.#skillEnabled;
+  }
+
+  setSkillEnabled(enabled: boolean): void {
+    this.#skillEnabled = enabled;
+  }
+
+  injectGatewayFaults(faults: readonly GatewayFault[]): number {
+    return this.faults.addGatewayFaults(faults);
+  }
+
+  injectLwaFault(fault: LwaFault): void {
+    this.faults.setLwaFault(fault);
+  }
+
+  /** Learn endpoints from a Discover.Response event or its endpoints array (replaces all). */
+  learnDiscovery(input: unknown): DiscoveryResult {
+    const source = Array.isArray(input) ? DiscoveryEndpoints : DiscoverResponse;
+    const parsed = source.safeParse(input);
+    if (!parsed.success) return { ok: false, description: describeIssues(parsed.error) };
+    const endpoints = Array.isArray(parsed.data) ? parsed.data : parsed.data.event.payload.endpoints;
+    this.endpoints.replaceAll(endpoints);
+    return { ok: true, endpointIds: endpoints.map((endpoint) => endpoint.endpointId) };
+  }
+
+  recordAccepted(event: AcceptedEvent): void {
+    pushBounded(this.#accepted, event);
+  }
+
+  recordRequest(record: GatewayRequestRecord): void {
+    pushBounded(this.#requests, record);
+  }
+
+  recordTokenRequest(record: TokenRequestRecord): void {
+    pushBounded(this.#tokenRequests, record);
+  }
+
+  accepted(): AcceptedEvent[] {
+    return structuredClone(this.#accepted);
+  }
+
+  requests(): GatewayRequestRecord[] {
+    return structuredClone(this.#requests);
+  }
+
+  tokenRequests(): TokenRequestRecord[] {
+    return structuredClone(this.#tokenRequests);
+  }
+
+  /** Back to a fresh start: no tokens, codes, endpoints, faults or records; skill enabled. */
+  reset(): void {
+    this.tokens.clear();
+    this.endpoints.clear();
+    this.faults.clear();
+    this.#skillEnabled = true;
+    this.#accepted = [];
+    this.#requests = [];
+    this.#tokenRequests = [];
+  }
+}

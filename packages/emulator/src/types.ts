@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+
+/** How to start the emulator. Only the LWA client credentials are required. */
+export type EmulatorOptions = {
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port; default 0 (any free port). */
+  port?: number;
+  /** The skill's "Alexa Client Id" the LWA token endpoint accepts. */
+  clientId: string;
+  /** The matching client secret. Never logged, never recorded. */
+  clientSecret: string;
+  /** Lifetime of issued access tokens; default 3600. */
+  accessTokenTtlSec?: number;
+  /** Lifetime of authorization codes from issueAuthorizationCode(); default 300. */
+  authorizationCodeTtlSec?: number;
+  /** A pino logger for request outcomes (no secrets); default false (silent). */
+  logger?: Logger | false;
+  /** Clock in epoch milliseconds for token and code expiry; default Date.now. For tests. */
+  now?: () => number;
+};
+
+/**
+ * One injected gateway answer, used for the next request instead of the normal handling:
+ * - `{ status, code?, description? }`: answer with this status. A 4xx/5xx answers with the
+ *   Alexa exception body (code defaults to the usual code for the status) and the event is
+ *   not accepted. A 2xx (e.g. 204) handles the request normally but answers with this status
+ *   on success.
+ * - `{ delayMs }`: hold the request this long, then handle it normally (the client has usually
+ *   timed out by then; the event may still be accepted, as with the real gateway).
+ * - `{ drop: true }`: destroy the connection without an answer.
+ */
+export type GatewayFault =
+  | { status: number; code?: string; description?: string }
+  | { delayMs: number }
+  | { drop: true };
+
+/**
+ * An LWA outage. `requests` omitted: until cleared with `{ kind: 'clear' }`.
+ * `unavailable` answers 503 `temporarily_unavailable`; `drop` destroys the connection.
+ */
+export type LwaFault =
+  | { kind: 'unavailable'; requests?: number }
+  | { kind: 'drop'; requests?: number }
+  | { kind: 'clear' };
+
+/** An event the gateway accepted (answered 2xx). */
+export type AcceptedEvent = {
+  /** ISO 8601 UTC, when the emulator received it. */
+  at: string;
+  namespace: string;
+  name: string;
+  messageId: string;
+  /** Events with an endpoint (SimpleEventSource Event, ChangeReport). */
+  endpointId?: string;
+  /** SimpleEventSource Event only. */
+  instance?: string;
+  eventId?: string;
+  timestamp?: string;
+  /** AddOrUpdateReport / DeleteReport: the endpoint ids it carried. */
+  endpointIds?: string[];
+  /** The message as received, with the scope token replaced by "<redacted>". */
+  message: unknown;
+};
+
+export type GatewayOutcome = 'accepted' | 'rejected' | 'injected' | 'dropped';
+
+/** Every request to POST /v3/events, whatever happened to it. */
+export type GatewayRequestRecord = {
+  at: string;
+  outcome: GatewayOutcome;
+  /** Absent when the connection was dropped. */
+  status?: number;
+  /** Gateway exception code of a rejected or injected error answer. */
+  code?: string;
+  description?: string;
+  /** From the body when it could be read. */
+  namespace?: string;
+  name?: string;
+  messageId?: string;
+  endpointId?: string;
+  /** Set when an injected delay held the request. */
+  delayedMs?: number;
+};
+
+export type TokenOutcome = 'issued' | 'rejected' | 'unavailable' | 'dropped';
+
+/** Every request to POST /auth/o2/token. Never holds codes, tokens or secrets. */
+export type TokenRequestRecord = {
+  at: string;
+  /** grant_type as sent, when present. */
+  grantType?: string;
+  outcome: TokenOutcome;
+  /** Absent when the connection was dropped. */
+  status?: number;
+  /** LWA error code when rejected or unavailable. */
+  error?: string;
+};
+
+/** Result of teaching the emulator endpoints from a Discover.Response. */
+export type DiscoveryResult = { ok: true; endpointIds: string[] } | { ok: false; description: string };
