@@ -6,4 +6,15 @@ export { REDACT, REDACT_PATHS } from './core/redact.js';
 export { PressgateRelayCore, type RemoteUpdate } from './core/relay-core.js';
 export { remoteToEndpoint } from './core/remote-endpoint.js';
 export { TOKENS_FILE, TokenManager } from './core/token-manager.js';
+export { type AppDeps, buildApp, DEFAULT_BODY_LIMIT_BYTES } from './http/build-app.js';
+export { GestureBody } from './http/gestures-route.js';
+export {
+  ERROR_STATUS,
+  type ErrorBody,
+  errorBody,
+  HttpError,
+  type HttpErrorCode,
+} from './http/http-errors.js';
+export { METRICS_CONTENT_TYPE } from './http/metrics.js';
+export { isLoopbackAddress } from './http/request-auth.js';
 export * from './ports.js';

@@ -1,0 +1,106 @@
+import type { Connectivity, DiscoveryEndpoint } from '@pressgate/protocol';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { Logger } from 'pino';
+import type { RelayCore } from '../ports.js';
+import { registerDirectiveRoute } from './directive-route.js';
+import { DEFAULT_HEARTBEAT_MS, registerEventStream } from './event-stream.js';
+import { registerGesturesRoute } from './gestures-route.js';
+import { registerErrorHandling } from './http-errors.js';
+import { METRICS_CONTENT_TYPE, RelayMetrics } from './metrics.js';
+
+/** Largest request body read; a directive or a gesture is far smaller. */
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+export type AppDeps = {
+  core: RelayCore;
+  logger: Logger;
+  /** directives.secret, shared with the skill's forwarder. */
+  directiveSecret: string;
+  /** relay.apiToken: when set, POST /v1/gestures needs it as a Bearer token from every host. */
+  apiToken?: string | undefined;
+  /** The endpoints for Discover.Response, read at each Discover. */
+  discovery: () => readonly DiscoveryEndpoint[];
+  /** EndpointHealth for ReportState; undefined for an endpoint this relay does not have. */
+  connectivity: (endpointId: string) => Connectivity | undefined;
+  /** Clock for signature timestamps and timeOfSample; default Date.now. */
+  nowMs?: () => number;
+  bodyLimitBytes?: number;
+  /** SSE heartbeat comment interval; default 15 s. */
+  heartbeatMs?: number;
+  /** GET / when given (the status page). */
+  statusPage?: (request: FastifyRequest, reply: FastifyReply) => unknown;
+};
+
+/**
+ * The relay's HTTP face, without listening: routes, one error handler, the
+ * metrics subscription (ended in onClose). The caller listens, or injects.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const logger = deps.logger.child({ component: 'http' });
+  const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const nowMs = deps.nowMs ?? Date.now;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One line per request from the onResponse hook below: no headers, no bodies.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: bodyLimitBytes,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+
+  // Bodies stay strings: the directive signature covers the exact bytes, and
+  // every route parses JSON itself so a bad body gets the relay's error shape.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+  registerErrorHandling(app, logger, bodyLimitBytes);
+
+  app.addHook('onResponse', async (request, reply) => {
+    logger.debug(
+      {
+        method: request.method,
+        url: request.routeOptions.url ?? 'unmatched',
+        statusCode: reply.statusCode,
+        responseTimeMs: Math.round(reply.elapsedTime),
+      },
+      'request done',
+    );
+  });
+
+  const metrics = new RelayMetrics(deps.core);
+  metrics.start();
+  app.addHook('onClose', async () => metrics.stop());
+
+  registerDirectiveRoute(app, {
+    core: deps.core,
+    logger,
+    directiveSecret: deps.directiveSecret,
+    discovery: deps.discovery,
+    connectivity: deps.connectivity,
+    nowMs,
+  });
+  registerGesturesRoute(app, { core: deps.core, apiToken: deps.apiToken });
+  registerEventStream(app, {
+    core: deps.core,
+    logger,
+    heartbeatMs: deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+  });
+
+  app.get('/v1/status', async () => ({
+    link: deps.core.tokens.status(),
+    remotes: deps.core.remotes(),
+    outbox: deps.core.outboxCounts(),
+    deliveries: deps.core.recentDeliveries(),
+  }));
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/metrics', async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send(metrics.render()));
+  if (deps.statusPage !== undefined) app.get('/', deps.statusPage);
+  return app;
+}
