@@ -19,7 +19,9 @@ describe('pressgate emulator', () => {
     const exit = runCli(['emulator', '--port', '0', '--client-secret', 'test-secret'], io);
     const [, url] = await waitFor(io.out, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
 
-    const code = await (await fetch(`${url}/_emulator/authorization-codes`, { method: 'POST' })).json();
+    const code = (await (await fetch(`${url}/_emulator/authorization-codes`, { method: 'POST' })).json()) as {
+      code: string;
+    };
     const token = await fetch(`${url}/auth/o2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -31,7 +33,7 @@ describe('pressgate emulator', () => {
       }),
     });
     expect(token.status).toBe(200);
-    expect((await token.json()).token_type).toBe('bearer');
+    expect(((await token.json()) as { token_type: string }).token_type).toBe('bearer');
 
     stop.abort();
     expect(await exit).toBe(0);
