@@ -1,1 +1,6 @@
-export {};
+export * from './decoder/index.js';
+export * from './link/index.js';
+export * from './listener.js';
+export * from './ports/index.js';
+export * from './pty-pair.js';
+export * from './virtual-remote/index.js';

@@ -1,0 +1,290 @@
+/**
+ * Gesture decoder: raw button edges (`E` lines) in, `single` / `double` / `long` out.
+ *
+ * Rules (DESIGN.md "Gesture decoding"; thresholds are inclusive on the "slow" side):
+ * - Time is the device's: every decision compares device ms (u32, wrapping, unwrapped here onto
+ *   one timeline), so USB and host jitter do not change what a press means. Deadlines that pass
+ *   with no line to prove it run on one host timer at `deviceMs + offset`, where `offset` is the
+ *   smallest `hostMs - deviceMs` seen (the least-delayed line), allowed to creep up by 0.2 % of
+ *   elapsed device time so a device crystal slower than the host cannot push deadlines early.
+ *   Every line also advances all buttons to its device time, so a burst of late lines decodes
+ *   exactly like the same lines on time.
+ * - Debounce: an edge counts only once `debounceMs` passed without the opposite edge. A press or a
+ *   release shorter than `debounceMs` is noise: both edges are dropped (`bounce`); the press
+ *   around a noisy release goes on from its first `D`. So `debounceMs - 1` is noise and
+ *   `debounceMs` is a press. Gestures that fire on a release therefore fire `debounceMs` after it.
+ * - `long`: the hold reaches `longPressMs` (a press of exactly `longPressMs` is long); fires once,
+ *   while held. Its release produces nothing.
+ * - `single`: a shorter press. If the button maps `double` (or maps nothing, as unknown buttons
+ *   do, so a user can see every gesture), it waits: a second press starting less than
+ *   `doublePressMs` after the release makes it a `double`; at `doublePressMs` the window is
+ *   closed and `single` fires. Otherwise `single` fires on the (debounced) release.
+ * - `double`: fires on the second release. A third quick press starts a new gesture (triple =
+ *   `double` + `single`). A second press held to `longPressMs` fires `long` alone: the tap
+ *   before it is dropped, never emitted as a `single` next to the `long`.
+ * - A timer decision is final: an edge arriving later with an earlier device time is `late_edge`
+ *   and the press it belongs to is dropped, so no gesture contradicts one already emitted.
+ * - Lost lines (seq gap on `E`, `G`, `B`) reset all buttons; a `D` while down or a `U` while up
+ *   resets that button (`double_down`: its release is ignored; `up_without_down`); a device
+ *   restart (`HELLO` after sequenced lines, or device time stepping back over 2^31) resets all
+ *   buttons and the seq/time anchors. After any reset a first `U` (a press begun before) is
+ *   ignored quietly. Nothing in progress is ever emitted by a reset.
+ * - `G` lines pass through (source `device`), mapped per the button's setup.
+ * - Buttons not configured decode with `defaults`, every gesture unmapped, one `unknown_button`
+ *   anomaly per button for the decoder's life. Unmapped gestures are emitted with `mapped: false`.
+ * Callbacks run synchronously inside `push` or the timer and must not throw.
+ */
+import { GESTURES, type Gesture, PressgateError, SEQ_MODULO, type WireMessage } from '@pressgate/protocol';
+import { type ButtonSink, ButtonState } from './button-state.js';
+import { systemClock } from './system-clock.js';
+import type { Clock, DecoderAnomalyKind, GestureDecoderOptions, Timing } from './types.js';
+import { DECODER_ANOMALY_KINDS } from './types.js';
+import { MAX_FORWARD_STEP_MS, seqSkipped, stepMs, toDeviceMs } from './wrap-arithmetic.js';
+
+/** How fast the offset estimate may rise: 2000 ppm of elapsed device time. */
+const OFFSET_CREEP = 0.002;
+/** setTimeout's ceiling (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const NO_GESTURES: ReadonlySet<Gesture> = new Set();
+
+export class GestureDecoder {
+  private readonly options: GestureDecoderOptions;
+  private readonly clock: Clock;
+  private readonly states = new Map<number, ButtonState>();
+  private readonly unknownReported = new Set<number>();
+  private readonly gestureCounts = Object.fromEntries(GESTURES.map((g) => [g, 0])) as Record<Gesture, number>;
+  private readonly anomalyCounts: Record<string, number> = Object.fromEntries(
+    DECODER_ANOMALY_KINDS.map((k) => [k, 0]),
+  );
+  private readonly sink: ButtonSink;
+  private readonly onTimer: () => void;
+
+  /** Set once a sequenced line was seen since the last restart or reset. */
+  private anchored = false;
+  private lastSeq = 0;
+  private lastMs = 0;
+  /** Device time unwrapped onto one increasing timeline. */
+  private timelineMs = 0;
+  /** Estimated host time minus timeline time; +Infinity until a line anchors it. */
+  private offsetMs = Number.POSITIVE_INFINITY;
+  private timer: unknown;
+  private timerArmed = false;
+  private timerHostMs = 0;
+  /** The device time the armed timer is for. */
+  private timerWakeMs = 0;
+  /** The timer fired once for this deadline and yielded to pending I/O before deciding. */
+  private timerYielded = false;
+  private stopped = false;
+
+  constructor(options: GestureDecoderOptions) {
+    checkTiming('defaults', options.defaults);
+    for (const [button, setup] of options.buttons) checkTiming(`button ${button}`, setup.timing);
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.sink = {
+      gesture: (state, gesture, atMs) => {
+        this.emit(state.button, gesture, toDeviceMs(atMs), state.mapped.has(gesture), 'edges');
+      },
+      anomaly: (kind, button, detail) => this.report(kind, button, detail),
+    };
+    this.onTimer = () => this.fire();
+  }
+
+  /** Feed one parsed line; `hostMs` is clock.now() at arrival unless given. */
+  push(message: WireMessage, hostMs: number = this.clock.now()): void {
+    if (this.stopped) return;
+    if (message.type === 'log') return;
+    if (message.type === 'hello') {
+      if (this.anchored) {
+        this.report(
+          'device_restart',
+          undefined,
+          `HELLO from ${message.deviceId} (firmware ${message.firmware}) after lines: the device restarted; all buttons reset`,
+        );
+      }
+      this.resetAll();
+      return;
+    }
+    const atMs = this.track(message.seq, message.ms, hostMs);
+    for (const state of this.states.values()) state.advance(atMs, this.sink);
+    if (message.type === 'edge') {
+      this.stateOf(message.button).edge(message.edge, atMs, this.sink);
+    } else if (message.type === 'gesture') {
+      const setup = this.options.buttons.get(message.button);
+      if (setup === undefined) this.noteUnknown(message.button);
+      this.emit(
+        message.button,
+        message.gesture,
+        message.ms,
+        setup?.mapped.has(message.gesture) ?? false,
+        'device',
+      );
+    }
+    this.schedule();
+  }
+
+  /** The link was lost or reopened: drop all button state and pending timers, emit nothing. */
+  reset(_reason: string): void {
+    this.resetAll();
+  }
+
+  /** Counters: gestures by kind, anomalies by kind. */
+  stats(): { gestures: Record<Gesture, number>; anomalies: Record<string, number> } {
+    return { gestures: { ...this.gestureCounts }, anomalies: { ...this.anomalyCounts } };
+  }
+
+  /** Clear the timer; later pushes are ignored. Idempotent. */
+  stop(): void {
+    this.stopped = true;
+    this.resetAll();
+  }
+
+  /** Seq and time checks for a sequenced line; returns its place on the timeline. */
+  private track(seq: number, ms: number, hostMs: number): number {
+    if (this.anchored) {
+      const step = stepMs(this.lastMs, ms);
+      if (step > MAX_FORWARD_STEP_MS) {
+        this.report(
+          'device_restart',
+          undefined,
+          `device time went from ${this.lastMs} to ${ms} ms, backwards: the device restarted; all buttons reset`,
+        );
+        this.resetAll();
+      } else {
+        const skipped = seqSkipped(this.lastSeq, seq);
+        if (skipped !== 0) {
+          this.report(
+            'seq_gap',
+            undefined,
+            `expected seq ${(this.lastSeq + 1) % SEQ_MODULO}, got ${seq}: ${skipped} line(s) lost; all buttons reset`,
+          );
+          for (const state of this.states.values()) state.reset();
+          this.clearTimer();
+          this.offsetMs = Number.POSITIVE_INFINITY; // a restart may hide behind the gap
+        }
+        this.lastSeq = seq;
+        this.lastMs = ms;
+        this.timelineMs += step;
+        this.offsetMs = Math.min(this.offsetMs + step * OFFSET_CREEP, hostMs - this.timelineMs);
+        return this.timelineMs;
+      }
+    }
+    this.anchored = true;
+    this.lastSeq = seq;
+    this.lastMs = ms;
+    this.timelineMs = ms;
+    this.offsetMs = hostMs - ms;
+    return ms;
+  }
+
+  private stateOf(button: number): ButtonState {
+    let state = this.states.get(button);
+    if (state === undefined) {
+      const setup = this.options.buttons.get(button);
+      if (setup === undefined) this.noteUnknown(button);
+      state = new ButtonState(button, setup?.timing ?? this.options.defaults, setup?.mapped ?? NO_GESTURES);
+      this.states.set(button, state);
+    }
+    return state;
+  }
+
+  private noteUnknown(button: number): void {
+    if (this.unknownReported.has(button)) return;
+    this.unknownReported.add(button);
+    this.report(
+      'unknown_button',
+      button,
+      `button ${button} is not configured: its gestures are decoded with the remote's timing and not ` +
+        'sent; add it under the remote\'s "buttons" to map it',
+    );
+  }
+
+  private emit(
+    button: number,
+    gesture: Gesture,
+    deviceMs: number,
+    mapped: boolean,
+    source: 'edges' | 'device',
+  ) {
+    this.gestureCounts[gesture] += 1;
+    this.options.onGesture({ button, gesture, deviceMs, mapped, source });
+  }
+
+  private report(kind: DecoderAnomalyKind, button: number | undefined, detail: string): void {
+    this.anomalyCounts[kind] = (this.anomalyCounts[kind] ?? 0) + 1;
+    this.options.onAnomaly?.(button === undefined ? { kind, detail } : { kind, button, detail });
+  }
+
+  private resetAll(): void {
+    for (const state of this.states.values()) state.reset();
+    this.anchored = false;
+    this.offsetMs = Number.POSITIVE_INFINITY;
+    this.clearTimer();
+  }
+
+  /** Arm the one timer for the earliest deadline of any button. */
+  private schedule(): void {
+    let wakeMs = Number.POSITIVE_INFINITY;
+    for (const state of this.states.values()) {
+      const at = state.nextWakeMs();
+      if (at !== undefined && at < wakeMs) wakeMs = at;
+    }
+    if (wakeMs === Number.POSITIVE_INFINITY || this.offsetMs === Number.POSITIVE_INFINITY) {
+      this.clearTimer();
+      return;
+    }
+    const hostMs = wakeMs + this.offsetMs;
+    if (this.timerArmed && this.timerHostMs <= hostMs) return; // it fires first and reschedules
+    this.arm(wakeMs, hostMs, Math.ceil(hostMs - this.clock.now()));
+  }
+
+  private arm(wakeMs: number, hostMs: number, delayMs: number): void {
+    this.clearTimer();
+    this.timerArmed = true;
+    this.timerWakeMs = wakeMs;
+    this.timerHostMs = hostMs;
+    this.timer = this.clock.setTimeout(this.onTimer, Math.min(Math.max(delayMs, 0), MAX_TIMER_MS));
+  }
+
+  private fire(): void {
+    this.timerArmed = false;
+    this.timer = undefined;
+    if (!this.timerYielded) {
+      // Yield one turn of the event loop first: after a stall, timers run before pending serial
+      // reads, and lines already received must be decoded before a deadline is declared passed.
+      this.arm(this.timerWakeMs, this.timerHostMs, 0);
+      this.timerYielded = true;
+      return;
+    }
+    this.timerYielded = false;
+    // At least the wake it was armed for: float rounding of the offset must not stall it.
+    const nowMs = Math.max(this.clock.now() - this.offsetMs, this.timerWakeMs);
+    for (const state of this.states.values()) state.advance(nowMs, this.sink);
+    this.schedule();
+  }
+
+  private clearTimer(): void {
+    if (this.timerArmed) this.clock.clearTimeout(this.timer);
+    this.timerArmed = false;
+    this.timer = undefined;
+    this.timerYielded = false;
+  }
+}
+
+function checkTiming(where: string, timing: Timing): void {
+  const { doublePressMs, longPressMs, debounceMs } = timing;
+  const valid =
+    Number.isFinite(doublePressMs) &&
+    Number.isFinite(longPressMs) &&
+    Number.isFinite(debounceMs) &&
+    debounceMs >= 0 &&
+    doublePressMs > 0 &&
+    longPressMs > debounceMs;
+  if (!valid) {
+    throw new PressgateError(
+      'ERR_DECODER_TIMING',
+      `gesture timing for ${where} must be finite with debounceMs >= 0, doublePressMs > 0 and ` +
+        `longPressMs > debounceMs; got ${JSON.stringify(timing)}: fix the remote's "timing" in the config`,
+    );
+  }
+}
