@@ -16,7 +16,7 @@ export type SerialLinkOptions = {
   baudRate: number;
   /** How long to wait for HELLO after asking with `?` (default 3000). */
   helloTimeoutMs?: number;
-  /** Silence (no line at all) longer than this means the device is gone (default 12000). */
+  /** Silence (no line at all) longer than this means the device is gone (default 15000: three missed heartbeats). */
   heartbeatTimeoutMs?: number;
   /** How often to check that `path` still exists while up (default 500). */
   presenceCheckMs?: number;
@@ -35,7 +35,7 @@ export type SerialLinkEvents = {
 };
 
 export const DEFAULT_HELLO_TIMEOUT_MS = 3000;
-export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 12000;
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 15000;
 export const DEFAULT_PRESENCE_CHECK_MS = 500;
 
 type Phase = 'idle' | 'hello' | 'up' | 'closed';
