@@ -164,7 +164,7 @@ cat <<NEXT
 Next steps:
   1. Fill in the secrets:   sudo nano $env_path
   2. Edit the config:       sudo nano $config_path   (remotes; relay.dataDir: $STATE_DIR)
-     and check it:          sudo -u $SERVICE_USER $bin check --config $config_path
+     and check it:          sudo bash -c 'set -a; . $env_path; exec $bin check --config $config_path'
   3. Optional stable names: sudo cp $script_dir/udev/99-pressgate.rules /etc/udev/rules.d/ and edit it
   4. Start now and at boot: sudo systemctl enable --now pressgate
   5. Watch it:              journalctl -u pressgate -f      (reload config: sudo systemctl reload pressgate)
