@@ -18,3 +18,5 @@ export {
 export { METRICS_CONTENT_TYPE } from './http/metrics.js';
 export { isLoopbackAddress } from './http/request-auth.js';
 export * from './ports.js';
+export { createRelay, createRelayLogger, type Relay, type RelayOptions } from './relay.js';
+export * from './status-page/index.js';

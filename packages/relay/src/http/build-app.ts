@@ -1,11 +1,5 @@
 import type { Connectivity, DiscoveryEndpoint } from '@pressgate/protocol';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { RelayCore } from '../ports.js';
 import { registerDirectiveRoute } from './directive-route.js';
@@ -33,8 +27,6 @@ export type AppDeps = {
   bodyLimitBytes?: number;
   /** SSE heartbeat comment interval; default 15 s. */
   heartbeatMs?: number;
-  /** GET / when given (the status page). */
-  statusPage?: (request: FastifyRequest, reply: FastifyReply) => unknown;
 };
 
 /**
@@ -101,6 +93,5 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }));
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/metrics', async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send(metrics.render()));
-  if (deps.statusPage !== undefined) app.get('/', deps.statusPage);
   return app;
 }

@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildEmulatorApp, createEmulatorState } from '@pressgate/emulator';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  RELAY_CLIENT_ID,
+  RELAY_CLIENT_SECRET,
+  RELAY_DIRECTIVE_SECRET,
+  relayE2eConfigInput,
+} from './fixtures/relay-config.js';
+import { acceptGrant, discover, postSignedDirective } from './fixtures/relay-directives.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const MAX_EVENT_AGE_MS = 20_000;
+
+type Child = {
+  process: ChildProcess;
+  url: string;
+  lines: () => Record<string, unknown>[];
+  exited: Promise<number | null>;
+};
+
+async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  seen: () => unknown,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; seen: ${JSON.stringify(seen())}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Spawns the relay as its own process (node + tsx loader, no wrapper, so a signal hits the relay itself). */
+async function spawnRelay(configPath: string): Promise<Child> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', join('test', 'fixtures', 'relay-main.ts'), configPath],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  const entries: Record<string, unknown>[] = [];
+  let stderr = '';
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines)
+      if (line.trim() !== '') entries.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const url = await waitFor(
+    'the relay child to listen',
+    () => {
+      if (child.exitCode !== null) throw new Error(`the relay child exited ${child.exitCode}: ${stderr}`);
+      return entries.find((entry) => entry.msg === 'relay listening')?.url as string | undefined;
+    },
+    () => ({ stdout: entries.slice(-5), stderr }),
+  );
+  return { process: child, url, lines: () => entries, exited };
+}
+
+describe('relay crash and restart', () => {
+  it('delivers every pending event exactly once with its messageId after SIGKILL, and expires the too-old one', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-relay-crash-'));
+    onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+    const state = createEmulatorState({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
+    const emulatorApp = buildEmulatorApp(state);
+    onTestFinished(() => emulatorApp.close());
+    await emulatorApp.listen({ host: '127.0.0.1', port: 0 });
+    const emulatorUrl = `http://127.0.0.1:${(emulatorApp.server.address() as AddressInfo).port}`;
+    const configPath = join(dataDir, 'config.json');
+    await writeFile(
+      configPath,
+      JSON.stringify(
+        relayE2eConfigInput({
+          dataDir: join(dataDir, 'data'),
+          gatewayUrl: `${emulatorUrl}/v3/events`,
+          lwaTokenUrl: `${emulatorUrl}/auth/o2/token`,
+          maxEventAgeMs: MAX_EVENT_AGE_MS,
+        }),
+      ),
+    );
+
+    const first = await spawnRelay(configPath);
+    const grant = await postSignedDirective(
+      first.url,
+      RELAY_DIRECTIVE_SECRET,
+      acceptGrant(state.tokens.issueAuthorizationCode(), 'Atza|grantee'),
+    );
+    expect(JSON.parse(grant.text).event.header.name).toBe('AcceptGrant.Response');
+    const discovery = await postSignedDirective(first.url, RELAY_DIRECTIVE_SECRET, discover('Atza|scope'));
+    expect(state.learnDiscovery(JSON.parse(discovery.text))).toMatchObject({ ok: true });
+
+    // The gateway stalls: every request is dropped without an answer, so nothing is accepted.
+    state.faults.addGatewayFaults(Array.from({ length: 5_000 }, () => ({ drop: true as const })));
+    const post = async (body: object): Promise<string> => {
+      const response = await fetch(`${first.url}/v1/gestures`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(202);
+      return ((await response.json()) as { messageId: string }).messageId;
+    };
+    const fresh: string[] = [];
+    for (const gesture of ['single', 'double', 'single']) {
+      fresh.push(await post({ remoteId: 'living-room', button: 1, gesture }));
+    }
+    await waitFor(
+      'dropped sends of the pending events',
+      () =>
+        state.requests().filter((request) => request.outcome === 'dropped').length >= 2 ? true : undefined,
+      () => state.requests(),
+    );
+    // Posted last and killed at once: too old to send by the time a new relay is up.
+    const old = await post({
+      remoteId: 'living-room',
+      button: 1,
+      gesture: 'double',
+      at: new Date(Date.now() - MAX_EVENT_AGE_MS + 300).toISOString(),
+    });
+    first.process.kill('SIGKILL');
+    expect(await first.exited).toBeNull();
+    expect(state.accepted()).toEqual([]);
+
+    state.faults.clear();
+    const second = await spawnRelay(configPath);
+    const accepted = await waitFor(
+      'the pending events at the gateway',
+      () => {
+        const ids = state.accepted().map((event) => event.messageId);
+        return fresh.every((id) => ids.includes(id)) ? ids : undefined;
+      },
+      () => state.requests().slice(-10),
+    );
+    for (const id of fresh) expect(accepted.filter((seen) => seen === id)).toHaveLength(1);
+    expect(accepted).not.toContain(old);
+    expect(accepted).toHaveLength(fresh.length);
+
+    type Status = {
+      outbox: { pending: number };
+      deliveries: { messageId: string; outcome: string; code?: string }[];
+    };
+    let last: Status | undefined;
+    // The old event is behind the fresh ones in its endpoint's queue: it is expired at its turn.
+    const status = await waitFor(
+      'the outbox to drain',
+      async () => {
+        last = (await (await fetch(`${second.url}/v1/status`)).json()) as Status;
+        return last.outbox.pending === 0 ? last : undefined;
+      },
+      () => last,
+    );
+    expect(status.outbox.pending).toBe(0);
+    expect(status.deliveries.find((record) => record.messageId === old)).toMatchObject({
+      outcome: 'expired',
+      code: 'ERR_OUTBOX_EXPIRED',
+    });
+    for (const id of fresh) {
+      expect(status.deliveries.find((record) => record.messageId === id)).toMatchObject({
+        outcome: 'delivered',
+      });
+    }
+
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.lines().map((entry) => entry.msg)).toContain('relay core stopped; outbox flushed');
+  }, 60_000);
+});
