@@ -1,0 +1,135 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { PressgateConfig, type PressgateConfigInput } from '@pressgate/protocol';
+import { pino } from 'pino';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { listenerOptionsFor } from './listener-options.js';
+import { startService } from './service.js';
+
+const INSTANCE_1 = '4f0c8a3e-2b7d-4c1e-9a55-0d6f3b2e7c10';
+const INSTANCE_2 = '0c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e62';
+/** Every button needs its own instance: remote n gets these with its index as the last digit. */
+const instanceOf = (instance: string, remote: number) => `${instance.slice(0, -1)}${remote}`;
+
+function configInput(dataDir: string, remoteIds: string[]): PressgateConfigInput {
+  return {
+    relay: { host: '127.0.0.1', port: 0, dataDir },
+    alexa: {
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+      gatewayUrl: 'http://127.0.0.1:9/v3/events',
+    },
+    directives: { secret: 'service-test-directive-secret' },
+    remotes: remoteIds.map((id, index) => ({
+      id,
+      serial: { path: join(dataDir, `${id}-missing-tty`) },
+      endpoint: { endpointId: `${id}-endpoint`, friendlyName: `${id} remote` },
+      timing: { doublePressMs: 250, longPressMs: 700 },
+      buttons: [
+        {
+          button: 1,
+          instance: instanceOf(INSTANCE_1, index),
+          names: [{ text: 'Top', locale: 'en-US' }],
+          gestures: { single: { id: 'Button.SinglePush.1' }, long: { id: 'Button.LongPush.1' } },
+        },
+        {
+          button: 2,
+          instance: instanceOf(INSTANCE_2, index),
+          names: [{ text: 'Bottom', locale: 'en-US' }],
+          gestures: { double: { id: 'Button.DoublePush.2' } },
+          timing: { longPressMs: 1500 },
+        },
+      ],
+    })),
+  };
+}
+
+function captureLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pressgate-service-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('listenerOptionsFor', () => {
+  it('gives each configured button its own timing and mapped gestures', () => {
+    const config = PressgateConfig.parse(configInput('/tmp/unused', ['desk']));
+    const remote = config.remotes[0];
+    if (remote === undefined) throw new Error('no remote');
+    const options = listenerOptionsFor(remote, pino({ level: 'silent' }));
+    expect(options.remoteId).toBe('desk');
+    expect(options.serial).toEqual({ path: '/tmp/unused/desk-missing-tty', baudRate: 115_200 });
+    expect(options.decoder.defaults).toEqual({ doublePressMs: 250, longPressMs: 700, debounceMs: 20 });
+    expect(options.decoder.buttons.get(1)).toEqual({
+      timing: { doublePressMs: 250, longPressMs: 700, debounceMs: 20 },
+      mapped: new Set(['single', 'long']),
+    });
+    expect(options.decoder.buttons.get(2)).toEqual({
+      timing: { doublePressMs: 250, longPressMs: 1500, debounceMs: 20 },
+      mapped: new Set(['double']),
+    });
+    expect(options.decoder.buttons.has(3)).toBe(false);
+  });
+});
+
+describe('Service reload', () => {
+  it('applies a valid new config (a remote added) and keeps the old one when the new file is broken', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'pressgate.yaml');
+    const first = configInput(join(dir, 'data'), ['desk']);
+    await writeFile(file, JSON.stringify(first));
+    const { logger, lines } = captureLogger();
+    const service = await startService({
+      config: PressgateConfig.parse(first),
+      logger,
+      configFile: file,
+      reloadDebounceMs: 50,
+    });
+    onTestFinished(() => service.stop());
+    expect(service.relay.core.remotes().map((remote) => remote.id)).toEqual(['desk']);
+
+    // A valid change is picked up from the file by the watch, no signal needed.
+    await writeFile(file, JSON.stringify(configInput(join(dir, 'data'), ['desk', 'hall'])));
+    const deadline = performance.now() + 10_000;
+    while (service.config().remotes.length !== 2) {
+      if (performance.now() > deadline) {
+        throw new Error(`the watch did not reload; logs: ${JSON.stringify(lines.slice(-5))}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(service.relay.core.remotes().map((remote) => remote.id)).toEqual(['desk', 'hall']);
+
+    // A broken file: rejected with its problems logged at error; the running config stays.
+    const broken = JSON.stringify(configInput(join(dir, 'data'), ['desk'])).replace(
+      instanceOf(INSTANCE_2, 0),
+      'not-a-uuid',
+    );
+    await writeFile(file, broken);
+    const result = await service.reload('test');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.report).toContain('instance');
+    expect(service.config().remotes.map((remote) => remote.id)).toEqual(['desk', 'hall']);
+    const rejected = lines.find((line) => String(line.msg).startsWith('new config rejected'));
+    expect(rejected?.level).toBe(50);
+    expect(JSON.stringify(rejected?.problems)).toContain('remotes[0].buttons[1].instance');
+
+    // The relay still takes gestures for the kept config.
+    const ingest = await service.relay.core.ingest({ remoteId: 'hall', button: 2, gesture: 'single' });
+    expect(ingest).toMatchObject({ ok: false, code: 'ERR_INGEST_UNMAPPED' });
+    await service.stop();
+    await service.stop();
+  });
+});
