@@ -1,4 +1,5 @@
 export * from './decoder/index.js';
+export * from './doctor/index.js';
 export * from './link/index.js';
 export * from './listener.js';
 export * from './ports/index.js';

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { demoCommand } from './demo.js';
 import { discoveryCommand } from './discovery.js';
+import { doctorCommand } from './doctor.js';
 import { emulatorCommand } from './emulator.js';
 import { listenCommand } from './listen.js';
 import { monitorCommand } from './monitor.js';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   listenCommand,
   monitorCommand,
+  doctorCommand,
   portsCommand,
   checkCommand,
   discoveryCommand,
