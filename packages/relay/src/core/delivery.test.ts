@@ -1,8 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSent, simpleEntry, startHarness } from './delivery.test-helpers.js';
-import { gatewayError, type Reply, waitFor } from './test-support.test-helpers.js';
+import { readOutboxOnDisk, spawnCrashChild } from './outbox.test-helpers.js';
+import {
+  gatewayError,
+  makeTempDir,
+  type Reply,
+  startScriptedServer,
+  waitFor,
+} from './test-support.test-helpers.js';
 
 const ok: Reply = { status: 202 };
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - (times[i] ?? 0));
@@ -12,7 +17,7 @@ describe('delivery', () => {
     let onDiskAtSend: unknown;
     const h = await startHarness({
       gateway: async () => {
-        const file = JSON.parse(await readFile(join(h.dataDir, 'outbox.json'), 'utf8'));
+        const file = await readOutboxOnDisk(h.dataDir);
         onDiskAtSend = file.pending.map((entry: { messageId: string }) => entry.messageId);
         return ok;
       },
@@ -36,9 +41,9 @@ describe('delivery', () => {
       scopeToken: 'Atza|access-1',
       endpointId: 'living-room',
     });
-    const file = await readFile(join(h.dataDir, 'outbox.json'), 'utf8');
-    expect(JSON.parse(file).pending).toEqual([]);
-    expect(file).not.toContain('Atza|');
+    const file = await readOutboxOnDisk(h.dataDir);
+    expect(file.pending).toEqual([]);
+    expect(file.rawText).not.toContain('Atza|');
     expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0 });
   });
 
@@ -156,7 +161,7 @@ describe('delivery', () => {
     });
     expect(h.gateway.requests).toHaveLength(1);
     expect(h.tokens.status().state).toBe('linked');
-    const file = JSON.parse(await readFile(join(h.dataDir, 'outbox.json'), 'utf8'));
+    const file = await readOutboxOnDisk(h.dataDir);
     expect(file.finished).toEqual([expect.objectContaining({ outcome: 'dead_letter', code })]);
   });
 
@@ -266,4 +271,29 @@ describe('delivery', () => {
     );
     expect(h.records.every((record) => record.outcome === 'delivered')).toBe(true);
   });
+});
+
+describe('delivery after a crash', () => {
+  it('resends an event with its original messageId when the process died between send and finish', async () => {
+    const dataDir = await makeTempDir();
+    const first = await startScriptedServer('/v3/events', () => 'hang');
+    const run = spawnCrashChild(['deliver', dataDir, first.url]);
+    const [sentBefore] = await waitFor(
+      'the child to send its event',
+      () => (first.requests.length > 0 ? first.requests : undefined),
+      15_000,
+      () => ({ printed: run.printed() }),
+    );
+    // The gateway has the event; the process dies before any answer or finish write.
+    run.child.kill('SIGKILL');
+    expect(await run.exited).toBe('SIGKILL');
+    const messageId = parseSent(sentBefore?.body ?? '{}').messageId;
+    expect(run.printed()).toEqual([messageId]);
+    expect((await readOutboxOnDisk(dataDir)).pending.map((entry) => entry.messageId)).toEqual([messageId]);
+    const h = await startHarness({ gateway: () => ok, dataDir });
+    const [record] = await h.waitForRecords(1);
+    expect(record).toMatchObject({ outcome: 'delivered', messageId, attempts: 1 });
+    expect(h.gateway.requests.map((request) => parseSent(request.body).messageId)).toEqual([messageId]);
+    expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0 });
+  }, 30_000);
 });

@@ -43,6 +43,14 @@ type Finished = Omit<
 /**
  * Sends outbox entries to the gateway: one in flight per endpoint (in order),
  * different endpoints in parallel, with the retry policy of DESIGN.md.
+ *
+ * Once the gateway has answered an event, the next event of that endpoint is sent
+ * at once; the finish write (removing the event from the outbox, keeping its record)
+ * goes to the outbox's next group commit and may lag behind. The order of SENDS per
+ * endpoint is what is kept. If the process dies after a send and before its finish
+ * is on disk, the event is still pending on restart and is sent again with its
+ * original messageId: delivery is at-least-once, and Amazon drops the duplicate by
+ * messageId. `onRecord` (and the record in status) follows the finish write.
  */
 export class Delivery {
   readonly #options: DeliveryOptions;
@@ -50,6 +58,8 @@ export class Delivery {
   readonly #clock: Clock;
   readonly #queues = new Map<string, OutboxEntry[]>();
   readonly #workers = new Map<string, Promise<void>>();
+  /** Finish writes not yet on disk; stop waits for them. */
+  readonly #finishing = new Set<Promise<void>>();
   /** Aborts waits (backoff, link) at once on stop. */
   #waitAbort = new AbortController();
   /** Aborts in-flight sends once the stop bound has passed. */
@@ -92,6 +102,7 @@ export class Delivery {
     const timer = setTimeout(() => this.#sendAbort.abort(), drainMs);
     await Promise.allSettled(workers);
     clearTimeout(timer);
+    await Promise.allSettled([...this.#finishing]);
     this.#queues.clear();
   }
 
@@ -111,15 +122,23 @@ export class Delivery {
 
   async #drain(key: string, queue: OutboxEntry[]): Promise<void> {
     for (let entry = queue[0]; entry !== undefined && this.#running; entry = queue[0]) {
-      try {
-        const finished = await this.#deliver(entry);
-        if (finished === undefined) return;
-        await this.#finish(entry, finished);
-      } catch (error) {
+      const current = entry;
+      const failed = (error: unknown): void => {
         this.#logger.error(
-          { err: error, messageId: entry.messageId, endpointId: key },
+          { err: error, messageId: current.messageId, endpointId: key },
           'delivery failed unexpectedly; the event stays in the outbox until the next start',
         );
+      };
+      try {
+        const finished = await this.#deliver(current);
+        if (finished === undefined) return;
+        // Not awaited: the next event of this endpoint goes out while this one's finish is written.
+        const finishing = this.#finish(current, finished)
+          .catch(failed)
+          .finally(() => this.#finishing.delete(finishing));
+        this.#finishing.add(finishing);
+      } catch (error) {
+        failed(error);
       }
       queue.shift();
     }

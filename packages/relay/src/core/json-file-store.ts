@@ -14,6 +14,8 @@ export type JsonFileAdapterOptions<T> = {
   file: string;
   /** Shape check after JSON.parse; a mismatch is treated like a corrupt file. */
   parse?: StoreParser<T>;
+  /** Turns the data into the file's text; default compact JSON plus a newline. */
+  serialize?: (data: T) => string;
 };
 
 /**
@@ -21,17 +23,21 @@ export type JsonFileAdapterOptions<T> = {
  * to a temp file beside the target, is fsynced, renamed over the target, and
  * the directory is fsynced so the rename survives a power cut. Writes are
  * serialized in call order; each one stores the data as it was at call time.
+ * The text is compact JSON: the files are small state, not documents, and
+ * pretty-printing a large one on every write costs more than the write.
  */
 export class JsonFileAdapter<T> implements Adapter<T> {
   readonly file: string;
   readonly #tempFile: string;
   readonly #parse: StoreParser<T> | undefined;
+  readonly #serialize: (data: T) => string;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(options: JsonFileAdapterOptions<T>) {
     this.file = options.file;
     this.#tempFile = join(dirname(options.file), `.${basename(options.file)}.tmp`);
     this.#parse = options.parse;
+    this.#serialize = options.serialize ?? ((data) => `${JSON.stringify(data)}\n`);
   }
 
   async read(): Promise<T | null> {
@@ -60,7 +66,7 @@ export class JsonFileAdapter<T> implements Adapter<T> {
   }
 
   write(data: T): Promise<void> {
-    const text = `${JSON.stringify(data, null, 2)}\n`;
+    const text = this.#serialize(data);
     const next = this.#chain.then(() => this.#writeNow(text));
     // Keep the chain alive after a failed write; the caller still sees the error.
     this.#chain = next.catch(() => undefined);
@@ -94,7 +100,7 @@ export class JsonFileAdapter<T> implements Adapter<T> {
   }
 }
 
-function corrupt(file: string, why: string, cause?: unknown): PressgateError {
+export function corrupt(file: string, why: string, cause?: unknown): PressgateError {
   return new PressgateError(
     'ERR_STORE_CORRUPT',
     `${file} is corrupt: ${why}. pressgate will not overwrite it; move it aside (or delete it) and restart`,
@@ -102,7 +108,8 @@ function corrupt(file: string, why: string, cause?: unknown): PressgateError {
   );
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** fsyncs a directory, so a rename or a new file in it survives a power cut. */
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, constants.O_RDONLY);
   try {
     await handle.sync();
@@ -111,7 +118,7 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-async function fixMode(path: string, mode: number): Promise<void> {
+export async function fixMode(path: string, mode: number): Promise<void> {
   const info = await stat(path);
   if ((info.mode & 0o777) !== mode) await chmod(path, mode);
 }

@@ -1,10 +1,15 @@
+import { join } from 'node:path';
 import { PressgateError } from '@pressgate/protocol';
+import { type Logger, pino } from 'pino';
 import { z } from 'zod';
 import type { DeliveryRecord, OutboxCounts } from '../ports.js';
-import { type JsonStore, openJsonStore } from './json-file-store.js';
+import { JournalFile, parseJournal } from './journal-file.js';
+import { ensureDataDir, JsonFileAdapter, type StoreParser } from './json-file-store.js';
 
 export const OUTBOX_FILE = 'outbox.json';
-const DEFAULT_RECORD_LIMIT = 200;
+export const OUTBOX_JOURNAL_FILE = 'outbox.journal';
+export const DEFAULT_RECORD_LIMIT = 200;
+const DEFAULT_COMPACT_AT_BYTES = 1024 * 1024;
 
 /** An event waiting for delivery. The message is stored without a token. */
 export const OutboxEntry = z.object({
@@ -39,6 +44,8 @@ const DeliveryRecordSchema = z.object({
 
 export const OutboxFile = z.object({
   version: z.literal(1),
+  /** The last journal line this snapshot includes; replay skips lines up to it. */
+  seq: z.number().int().nonnegative().optional(),
   pending: z.array(OutboxEntry),
   /** Most recent last; bounded. */
   finished: z.array(DeliveryRecordSchema),
@@ -50,104 +57,249 @@ export const OutboxFile = z.object({
 });
 export type OutboxFile = z.infer<typeof OutboxFile>;
 
+/** One change, one line of `outbox.journal`; `s` counts up across snapshots. */
+export const OutboxJournalLine = z.union([
+  z.object({ s: z.number().int().positive(), add: OutboxEntry }),
+  z.object({ s: z.number().int().positive(), finish: DeliveryRecordSchema }),
+]);
+export type OutboxJournalLine = z.infer<typeof OutboxJournalLine>;
+
 export type OutboxOptions = {
   dataDir: string;
   /** Finished records kept (delivered, expired, dead-lettered); default 200. */
   recordLimit?: number;
+  /** The journal is folded into outbox.json once it grows past this; default 1 MiB. */
+  compactAtBytes?: number;
+  /** Where a torn journal tail is reported; silent when omitted. */
+  logger?: Logger;
 };
 
+type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+
+const emptyFile = (): OutboxFile => ({
+  version: 1,
+  pending: [],
+  finished: [],
+  totals: { delivered: 0, expired: 0, deadLetter: 0 },
+});
+
 /**
- * The durable outbox: `<dataDir>/outbox.json`. `add` resolves only once the
- * entry is on disk; `finish` removes it and keeps a bounded record.
+ * Applies journal lines newer than the snapshot (`data.seq`) to it, in order; returns the
+ * last sequence number now included.
+ */
+export function replayJournal(
+  data: OutboxFile,
+  lines: readonly OutboxJournalLine[],
+  recordLimit: number,
+): number {
+  const from = data.seq ?? 0;
+  let seq = from;
+  for (const line of lines) {
+    if (line.s <= from) continue;
+    if ('add' in line) data.pending.push(line.add);
+    else applyFinish(data, line.finish, recordLimit);
+    seq = Math.max(seq, line.s);
+  }
+  return seq;
+}
+
+function applyFinish(data: OutboxFile, record: OutboxFile['finished'][number], recordLimit: number): void {
+  // Entries finish roughly in the order they were added: the search ends near the front.
+  const index = data.pending.findIndex((entry) => entry.messageId === record.messageId);
+  if (index >= 0) data.pending.splice(index, 1);
+  data.finished.push(record);
+  if (data.finished.length > recordLimit) data.finished.splice(0, data.finished.length - recordLimit);
+  if (record.outcome === 'delivered') data.totals.delivered += 1;
+  else if (record.outcome === 'expired') data.totals.expired += 1;
+  else data.totals.deadLetter += 1;
+}
+
+export function schemaParser<T>(schema: z.ZodType<T>): StoreParser<T> {
+  return (value) => {
+    const parsed = schema.safeParse(value);
+    return parsed.success
+      ? { ok: true, data: parsed.data }
+      : { ok: false, reason: z.prettifyError(parsed.error) };
+  };
+}
+
+/**
+ * The durable outbox: a snapshot, `<dataDir>/outbox.json`, plus an append-only journal,
+ * `<dataDir>/outbox.journal`, of the changes since it (one JSON line per add or finish).
+ *
+ * The state lives in memory. `add` and `finish` change it at once and queue their journal
+ * line; a single writer appends everything queued as one group and fdatasyncs it (group
+ * commit: one sync covers every change made while the previous group was on its way), then
+ * resolves all of that group's callers. So `add` resolves only once its own event is on disk,
+ * and the cost of a sync is shared by every event that arrived meanwhile. Nothing is
+ * re-serialized per write: each change is stringified once, as its line.
+ *
+ * When the journal passes `compactAtBytes`, on open after a restart, and on close, the whole
+ * state goes to outbox.json (temp file, fsync, rename, directory fsync) and the journal is
+ * emptied. The snapshot records the last line it includes (`seq`), so a crash between the
+ * rename and the truncation replays nothing twice. Opening replays the journal over the
+ * snapshot; a torn last line (a crash mid-append; its caller was never answered) is dropped
+ * with a warning, a damaged line before intact ones refuses to start (ERR_STORE_CORRUPT).
+ *
+ * The bounded finished records and totals (history for status, not a delivery guarantee) ride
+ * in the same lines and snapshot; they cost one short line per event, never a rewrite.
  */
 export class Outbox {
   readonly #options: OutboxOptions;
-  #store: JsonStore<OutboxFile> | undefined;
+  readonly #logger: Logger;
+  #data: OutboxFile | undefined;
+  #snapshot: JsonFileAdapter<OutboxFile> | undefined;
+  #journal: JournalFile | undefined;
+  #seq = 0;
+  #lines: string[] = [];
+  #waiters: Waiter[] = [];
+  /** Set while the writer runs; resolves when it has written everything queued. */
+  #writer: Promise<void> | undefined;
+  /** A failed append may have left a partial line: the next group compacts instead. */
+  #mustCompact = false;
+  #closing: Promise<void> | undefined;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
+    this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'outbox' });
   }
 
   async open(): Promise<void> {
-    if (this.#store !== undefined) return;
-    this.#store = await openJsonStore<OutboxFile>({
-      dataDir: this.#options.dataDir,
-      name: OUTBOX_FILE,
-      defaultData: () => ({
-        version: 1,
-        pending: [],
-        finished: [],
-        totals: { delivered: 0, expired: 0, deadLetter: 0 },
-      }),
-      parse: (value) => {
-        const parsed = OutboxFile.safeParse(value);
-        return parsed.success
-          ? { ok: true, data: parsed.data }
-          : { ok: false, reason: z.prettifyError(parsed.error) };
-      },
+    if (this.#data !== undefined) return;
+    const { dataDir } = this.#options;
+    await ensureDataDir(dataDir);
+    const snapshot = new JsonFileAdapter<OutboxFile>({
+      file: join(dataDir, OUTBOX_FILE),
+      parse: schemaParser(OutboxFile),
     });
+    const data = (await snapshot.read()) ?? emptyFile();
+    const journal = new JournalFile(join(dataDir, OUTBOX_JOURNAL_FILE));
+    const text = await journal.open();
+    try {
+      const contents = parseJournal(journal.file, text, schemaParser(OutboxJournalLine));
+      const seq = replayJournal(data, contents.lines, this.#recordLimit);
+      if (contents.tornTail !== undefined) {
+        this.#logger.warn(
+          { file: journal.file, ...contents.tornTail },
+          'dropped a torn last line of the outbox journal (a crash mid-write; that change was never acknowledged)',
+        );
+      }
+      this.#data = data;
+      this.#snapshot = snapshot;
+      this.#journal = journal;
+      this.#seq = seq;
+      this.#closing = undefined;
+      if (journal.size > 0) await this.#compact();
+    } catch (error) {
+      this.#data = undefined;
+      await journal.close();
+      throw error;
+    }
   }
 
-  /** Waits for every write so far; the file then holds the current state. */
-  async close(): Promise<void> {
-    const store = this.#store;
-    if (store === undefined) return;
-    await store.db.write();
-    this.#store = undefined;
+  /** Writes everything queued, folds it all into outbox.json, and closes. Idempotent. */
+  close(): Promise<void> {
+    if (this.#data === undefined) return Promise.resolve();
+    this.#closing ??= (async () => {
+      try {
+        while (this.#writer !== undefined) await this.#writer;
+        await this.#compact();
+      } finally {
+        await this.#journal?.close();
+        this.#data = undefined;
+        this.#snapshot = undefined;
+        this.#journal = undefined;
+      }
+    })();
+    return this.#closing;
+  }
+
+  get #recordLimit(): number {
+    return this.#options.recordLimit ?? DEFAULT_RECORD_LIMIT;
   }
 
   get isOpen(): boolean {
-    return this.#store !== undefined;
+    return this.#data !== undefined;
   }
 
   pending(): readonly OutboxEntry[] {
-    return this.#data().pending;
+    return this.#data?.pending ?? [];
   }
 
+  /** Resolves once the entry is on disk. */
   async add(entry: OutboxEntry): Promise<void> {
-    const store = this.#require();
-    store.db.data.pending.push(entry);
-    await store.db.write();
+    this.#require().pending.push(entry);
+    await this.#commit({ add: entry });
   }
 
+  /** Removes the entry and keeps a bounded record; resolves once that is on disk. */
   async finish(record: DeliveryRecord): Promise<void> {
-    const store = this.#require();
-    const data = store.db.data;
-    data.pending = data.pending.filter((entry) => entry.messageId !== record.messageId);
-    data.finished.push(record);
-    const limit = this.#options.recordLimit ?? DEFAULT_RECORD_LIMIT;
-    if (data.finished.length > limit) data.finished.splice(0, data.finished.length - limit);
-    if (record.outcome === 'delivered') data.totals.delivered += 1;
-    else if (record.outcome === 'expired') data.totals.expired += 1;
-    else data.totals.deadLetter += 1;
-    await store.db.write();
+    applyFinish(this.#require(), record, this.#recordLimit);
+    await this.#commit({ finish: record });
   }
 
   counts(): OutboxCounts {
-    const data = this.#data();
+    const data = this.#data ?? emptyFile();
     return { pending: data.pending.length, ...data.totals };
   }
 
   /** Finished records, most recent first. */
   records(): readonly DeliveryRecord[] {
-    return [...this.#data().finished].reverse() as DeliveryRecord[];
+    return [...(this.#data ?? emptyFile()).finished].reverse() as DeliveryRecord[];
   }
 
-  #data(): OutboxFile {
-    return (
-      this.#store?.db.data ?? {
-        version: 1,
-        pending: [],
-        finished: [],
-        totals: { delivered: 0, expired: 0, deadLetter: 0 },
+  #commit(change: { add: OutboxEntry } | { finish: DeliveryRecord }): Promise<void> {
+    this.#seq += 1;
+    this.#lines.push(`${JSON.stringify({ s: this.#seq, ...change })}\n`);
+    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    // Started on the next turn of the event loop, so changes made by every callback that is
+    // ready now (requests that arrived together) share the first group as well.
+    this.#writer ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#writeGroups());
+    return done;
+  }
+
+  /** The single writer: one append + fdatasync (or one compaction) per group, until none is queued. */
+  async #writeGroups(): Promise<void> {
+    try {
+      while (this.#waiters.length > 0) {
+        const text = this.#lines.join('');
+        const waiters = this.#waiters;
+        this.#lines = [];
+        this.#waiters = [];
+        try {
+          const journal = this.#journal as JournalFile;
+          const compactAt = this.#options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES;
+          // The in-memory state already holds this group, so a compaction makes it durable too.
+          if (this.#mustCompact || journal.size + text.length > compactAt) await this.#compact();
+          else await journal.append(text);
+          for (const waiter of waiters) waiter.resolve();
+        } catch (error) {
+          this.#mustCompact = true;
+          for (const waiter of waiters) waiter.reject(error);
+        }
       }
-    );
+    } finally {
+      // Synchronous with the last check of the loop: no change can slip in unwritten.
+      this.#writer = undefined;
+    }
   }
 
-  #require(): JsonStore<OutboxFile> {
-    if (this.#store === undefined) {
+  /** The whole state to outbox.json (durably), then an empty journal. */
+  async #compact(): Promise<void> {
+    const data = this.#data;
+    const snapshot = this.#snapshot;
+    const journal = this.#journal;
+    if (data === undefined || snapshot === undefined || journal === undefined) return;
+    data.seq = this.#seq;
+    await snapshot.write(data);
+    await journal.truncate();
+    this.#mustCompact = false;
+  }
+
+  #require(): OutboxFile {
+    if (this.#data === undefined || this.#closing !== undefined) {
       throw new PressgateError('ERR_RELAY_NOT_STARTED', 'the outbox is not open; start the relay first');
     }
-    return this.#store;
+    return this.#data;
   }
 }

@@ -91,7 +91,10 @@ export class PressgateRelayCore implements RelayCore {
           : { requestTimeoutMs: options.lwaRequestTimeoutMs }),
       }),
     });
-    this.#outbox = new Outbox({ dataDir: config.relay.dataDir });
+    this.#outbox = new Outbox({
+      dataDir: config.relay.dataDir,
+      logger: logger.child({ component: 'outbox' }),
+    });
     this.#gateway = new GatewayClient({
       url: config.alexa.gatewayUrl ?? GATEWAY_URLS[config.alexa.region],
       ...(options.gatewayRequestTimeoutMs === undefined

@@ -43,7 +43,7 @@ type AlexaAnswer = { event: object; context?: object };
  * included (the skill's Lambda hands them to Alexa unchanged).
  */
 export function registerDirectiveRoute(app: FastifyInstance, deps: DirectiveRouteDeps): void {
-  const logger = deps.logger.child({ component: 'directives' });
+  const logger = deps.logger.child({ route: 'directives' });
   const replays = new ReplayGuard({ windowS: SIGNATURE_TOLERANCE_S, maxEntries: REPLAY_MAX_ENTRIES });
 
   app.post(DIRECTIVE_PATH, async (request, reply) => {
