@@ -53,7 +53,7 @@ export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'a virtual remote on a pseudo-terminal that speaks protocol v1',
   usage:
-    'pressgate simulate [--link PATH] [--script FILE] [--device-id ID] [--buttons N] [--checksum] [--keep-open]',
+    'pressgate simulate [--link PATH] [--script FILE] [--device-id ID] [--buttons N] [--checksum] [--keep-open] [--start-now] [--uptime-ms N]',
   details: [
     'Makes a pseudo-terminal pair (needs socat) and plays a remote on it. Point `pressgate monitor',
     "--port PATH` or a remote's serial.path in pressgate.yaml at the --link path.",

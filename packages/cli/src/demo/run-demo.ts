@@ -42,10 +42,13 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
   const logStream = options.verbose ? undefined : createWriteStream(logFile, { mode: 0o600 });
   const logger = createRelayLogger((logStream ?? options.stdout) as DestinationStream);
   const cleanups: (() => Promise<unknown>)[] = [];
+  let succeeded = false;
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await step().catch(() => undefined);
     if (logStream !== undefined) await new Promise((resolve) => logStream.end(resolve));
-    await rm(dataDir, { recursive: true, force: true });
+    // A failed demo keeps its logs for the reader; a good one leaves nothing behind.
+    if (succeeded || logStream === undefined) await rm(dataDir, { recursive: true, force: true });
+    else out(`  logs kept in ${logFile}`);
   };
   try {
     out(
@@ -125,6 +128,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       out('Press Ctrl-C to stop.');
       await once(options.signal, 'abort');
     }
+    succeeded = allDelivered;
     return allDelivered;
   } finally {
     await cleanup();

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { GesturePoster } from './gesture-poster.js';
+import { GesturePoster, gesturesUrl } from './gesture-poster.js';
 
 describe('GesturePoster', () => {
   it('posts to /v1/gestures with the Bearer token and the device time, and never posts an expired gesture', async () => {
@@ -55,5 +55,15 @@ describe('GesturePoster', () => {
     });
     expect(old).toEqual({ status: 'expired' });
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('gesturesUrl', () => {
+  it('appends /v1/gestures to the relay URL, keeping a path prefix', () => {
+    expect(gesturesUrl('http://127.0.0.1:8787').href).toBe('http://127.0.0.1:8787/v1/gestures');
+    expect(gesturesUrl('https://gw.example/pressgate/').href).toBe(
+      'https://gw.example/pressgate/v1/gestures',
+    );
+    expect(gesturesUrl('https://gw.example/pressgate').href).toBe('https://gw.example/pressgate/v1/gestures');
   });
 });

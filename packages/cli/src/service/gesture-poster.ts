@@ -53,7 +53,7 @@ export class GesturePoster {
         return { status: 'expired' };
       }
       try {
-        const response = await fetch(new URL('/v1/gestures', this.#options.relayUrl), {
+        const response = await fetch(gesturesUrl(this.#options.relayUrl), {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -90,4 +90,11 @@ export class GesturePoster {
   stop(): void {
     this.#shutdown.abort();
   }
+}
+
+/** `<relay>/v1/gestures`, keeping any path prefix of the relay URL (a reverse proxy's, say). */
+export function gesturesUrl(relayUrl: string | URL): URL {
+  const base = new URL(relayUrl);
+  base.pathname = `${base.pathname.replace(/\/+$/, '')}/v1/gestures`;
+  return base;
 }
