@@ -23,9 +23,12 @@ type Edge = 'D' | 'U';
 
 /**
  * One button: a debouncer in front of a gesture state machine, both driven by device time.
- * A raw edge waits `debounceMs` before the state machine sees it (at its own time); an opposite
- * edge within that window cancels both as a bounce. While an edge waits, the state machine's
- * deadlines after it wait too, so a release that is only noise cannot end a press early.
+ * - Press (trailing debounce): a `D` waits `debounceMs` before the state machine sees it (at its
+ *   own time); a `U` within that window cancels both as a bounce. While a `D` waits, the deadline
+ *   before it (the double window) waits too, so a noise press cannot close or extend it.
+ * - Release (leading debounce): the `U` that ends a confirmed press applies at once, and opens a
+ *   guard of `debounceMs`: a `D` inside it is release bounce, swallowed with its matching `U`;
+ *   every bounce edge moves the guard to `debounceMs` after itself.
  */
 export class ButtonState {
   readonly button: number;
@@ -39,8 +42,13 @@ export class ButtonState {
   private fresh = true;
   private downAt = 0;
   private upAt = 0;
-  private pending: Edge | undefined;
+  /** A `D` waiting out `debounceMs` since `pendingAt`. */
+  private pending = false;
   private pendingAt = 0;
+  /** A `D` before this device time is release bounce. */
+  private guardUntil = Number.NEGATIVE_INFINITY;
+  /** The contact is closed by release bounce: its `U` is swallowed too. */
+  private bouncing = false;
   /** The latest device time something was decided at; an edge before it arrived too late. */
   private horizon = Number.NEGATIVE_INFINITY;
 
@@ -55,31 +63,32 @@ export class ButtonState {
   reset(): void {
     this.phase = 'idle';
     this.fresh = true;
-    this.pending = undefined;
+    this.pending = false;
+    this.bouncing = false;
+    this.guardUntil = Number.NEGATIVE_INFINITY;
     this.horizon = Number.NEGATIVE_INFINITY;
   }
 
   /** The next device time at which `advance` has something to decide, if any. */
   nextWakeMs(): number | undefined {
-    if (this.pending !== undefined) return this.pendingAt + this.timing.debounceMs;
+    if (this.pending) return this.pendingAt + this.timing.debounceMs;
     return this.deadline();
   }
 
   /** Decide everything due at or before device time `nowMs`, in time order. */
   advance(nowMs: number, sink: ButtonSink): void {
     for (;;) {
-      if (this.pending !== undefined) {
+      if (this.pending) {
         const settleAt = this.pendingAt + this.timing.debounceMs;
         if (settleAt > nowMs) return;
-        const edge = this.pending;
-        this.pending = undefined;
-        if (settleAt > this.horizon) this.horizon = settleAt;
-        this.apply(edge, this.pendingAt, sink);
+        this.pending = false;
+        this.decided(settleAt);
+        this.press(this.pendingAt);
         continue;
       }
       const deadline = this.deadline();
       if (deadline === undefined || deadline > nowMs) return;
-      if (deadline > this.horizon) this.horizon = deadline;
+      this.decided(deadline);
       this.expire(deadline, sink);
     }
   }
@@ -96,7 +105,7 @@ export class ButtonState {
             'the press it belongs to is dropped (host delivery delayed beyond the gesture window)',
         );
       }
-      this.pending = undefined;
+      this.settle();
       this.fresh = false;
       this.phase = edge === 'D' ? 'ignore' : 'idle';
       return;
@@ -106,16 +115,25 @@ export class ButtonState {
       this.fresh = false;
       if (edge === 'U') return; // released a press that began before we were listening
     }
-    if (this.pending !== undefined) {
-      if (edge !== this.pending) {
+    if (this.bouncing) {
+      if (edge === 'D') {
+        this.contradiction(edge, sink);
+        return;
+      }
+      this.bouncing = false; // the end of release bounce: swallowed, and the guard goes on
+      this.guardUntil = atMs + this.timing.debounceMs;
+      return;
+    }
+    if (this.pending) {
+      if (edge === 'U') {
         sink.anomaly(
           'bounce',
           this.button,
-          `${this.pending} then ${edge} ${atMs - this.pendingAt} ms later, expected at least ` +
+          `D then U ${atMs - this.pendingAt} ms later, expected a press of at least ` +
             `debounceMs ${this.timing.debounceMs}; ignored as contact noise`,
         );
-        this.pending = undefined;
-        this.advance(atMs, sink); // deadlines held back by the noise are due now
+        this.pending = false;
+        this.advance(atMs, sink); // a deadline held back by the noise is due now
         return;
       }
       this.contradiction(edge, sink);
@@ -124,14 +142,39 @@ export class ButtonState {
     const isDown = this.phase !== 'idle' && this.phase !== 'released';
     if ((edge === 'D') === isDown) {
       this.contradiction(edge, sink);
-      return;
+    } else if (edge === 'U') {
+      this.decided(atMs);
+      this.release(atMs, sink);
+      this.guardUntil = atMs + this.timing.debounceMs;
+    } else if (atMs < this.guardUntil) {
+      sink.anomaly(
+        'bounce',
+        this.button,
+        `D ${atMs - (this.guardUntil - this.timing.debounceMs)} ms after the release (or its last ` +
+          `bounce), expected it to stay up at least debounceMs ${this.timing.debounceMs}; ignored ` +
+          'as release bounce, with its U',
+      );
+      this.bouncing = true;
+      this.guardUntil = atMs + this.timing.debounceMs;
+    } else {
+      this.pending = true;
+      this.pendingAt = atMs;
     }
-    this.pending = edge;
-    this.pendingAt = atMs;
+  }
+
+  /** Drop the debouncer's state: what waits, and the release guard. */
+  private settle(): void {
+    this.pending = false;
+    this.bouncing = false;
+    this.guardUntil = Number.NEGATIVE_INFINITY;
+  }
+
+  private decided(atMs: number): void {
+    if (atMs > this.horizon) this.horizon = atMs;
   }
 
   private contradiction(edge: Edge, sink: ButtonSink): void {
-    this.pending = undefined;
+    this.settle();
     if (edge === 'D') {
       sink.anomaly('double_down', this.button, 'D while already down (a U was lost); press dropped');
       this.phase = 'ignore';
@@ -153,13 +196,14 @@ export class ButtonState {
     }
   }
 
-  /** A debounced edge, at the time it happened. */
-  private apply(edge: Edge, atMs: number, sink: ButtonSink): void {
-    if (edge === 'D') {
-      this.phase = this.phase === 'released' ? 'down2' : 'down';
-      this.downAt = atMs;
-      return;
-    }
+  /** A debounced `D`, at the time it happened. */
+  private press(atMs: number): void {
+    this.phase = this.phase === 'released' ? 'down2' : 'down';
+    this.downAt = atMs;
+  }
+
+  /** The `U` that ends a confirmed press, applied at once. */
+  private release(atMs: number, sink: ButtonSink): void {
     const phase = this.phase;
     this.phase = 'idle';
     if (phase === 'down2') {

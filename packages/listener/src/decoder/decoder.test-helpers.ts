@@ -57,18 +57,23 @@ export type HarnessOptions = {
   buttons?: Record<number, readonly Gesture[]>;
   timing?: Timing;
   defaults?: Timing;
+  /** Default: a fresh ManualClock. */
+  clock?: ManualClock;
 };
 
 /** A decoder on a manual clock, fed lines as a remote would send them. */
 export class Harness {
-  readonly clock = new ManualClock();
+  readonly clock: ManualClock;
   readonly gestures: DecodedGesture[] = [];
+  /** Host time (clock.now()) at which each of `gestures` was emitted. */
+  readonly emittedAtMs: number[] = [];
   readonly anomalies: DecoderAnomaly[] = [];
   readonly decoder: GestureDecoder;
   /** The next seq the remote sends. */
   seq = 0;
 
   constructor(options: HarnessOptions = {}) {
+    this.clock = options.clock ?? new ManualClock();
     const buttons = new Map<number, ButtonSetup>();
     for (const [button, mapped] of Object.entries(options.buttons ?? { 1: ALL })) {
       buttons.set(Number(button), { timing: options.timing ?? TIMING, mapped: new Set(mapped) });
@@ -77,7 +82,10 @@ export class Harness {
       defaults: options.defaults ?? TIMING,
       buttons,
       clock: this.clock,
-      onGesture: (gesture) => this.gestures.push(gesture),
+      onGesture: (gesture) => {
+        this.gestures.push(gesture);
+        this.emittedAtMs.push(this.clock.now());
+      },
       onAnomaly: (anomaly) => this.anomalies.push(anomaly),
     });
   }
@@ -126,6 +134,13 @@ export class Harness {
     return this.gestures.map(
       (g) =>
         `${g.button}:${g.gesture}@${g.deviceMs}${g.mapped ? '' : '!'}${g.source === 'device' ? '(device)' : ''}`,
+    );
+  }
+
+  /** How long after its device time (mapped to host time with no line delay) each gesture left. */
+  lagsMs(): number[] {
+    return this.gestures.map(
+      (g, index) => (this.emittedAtMs[index] ?? Number.NaN) - HOST_BASE_MS - g.deviceMs,
     );
   }
 

@@ -49,7 +49,9 @@ function render(scripts: readonly ButtonScript[], withChatter: boolean) {
     const flag = (g: Gesture) => (s.mapped.includes(g) ? '' : '!');
     const out = (g: Gesture, ms: number) => expected.push(`${button}:${g}@${ms}${flag(g)}`);
     let edgeCount = 0;
-    const edge = (ms: number, edge: 'D' | 'U') => {
+    /** Writes an edge at `ms` with its chatter before it; returns when it counts: a press at its
+     * last `D` (trailing debounce), a release at its first `U` (leading debounce). */
+    const edge = (ms: number, edge: 'D' | 'U'): number => {
       const pairs = withChatter ? (s.chatter[edgeCount % s.chatter.length] ?? 0) : 0;
       edgeCount += 1;
       const other = edge === 'D' ? 'U' : 'D';
@@ -57,21 +59,21 @@ function render(scripts: readonly ButtonScript[], withChatter: boolean) {
         lines.push({ ms: ms - 2 * i, button, edge }, { ms: ms - 2 * i + 1, button, edge: other });
       }
       lines.push({ ms, button, edge });
+      return edge === 'D' ? ms : ms - 2 * pairs;
     };
     let t = s.startMs;
     for (const st of s.steps) {
-      edge(t, 'D');
+      const downAt = edge(t, 'D');
       t += st.pressMs;
-      edge(t, 'U');
-      if (st.gesture === 'long') out('long', t - st.pressMs + longPressMs);
-      else if (st.gesture === 'single') out('single', waits ? t + doublePressMs : t);
+      const upAt = edge(t, 'U');
+      if (st.gesture === 'long') out('long', downAt + longPressMs);
+      else if (st.gesture === 'single') out('single', waits ? upAt + doublePressMs : upAt);
       else {
-        if (!waits) out('single', t);
+        if (!waits) out('single', upAt);
         t += st.gapMs;
         edge(t, 'D');
         t += st.press2Ms;
-        edge(t, 'U');
-        out(waits ? 'double' : 'single', t);
+        out(waits ? 'double' : 'single', edge(t, 'U'));
       }
       t += st.idleMs;
     }
@@ -161,12 +163,14 @@ describe('GestureDecoder properties', () => {
     );
   });
 
-  it('yields exactly the scripted gestures, chatter and all', () => {
+  it('yields exactly the scripted gestures, chatter and all, each at its device time', () => {
     fc.assert(
       fc.property(script, (scripts) => {
         const { lines, expected, endMs } = render(scripts, true);
         const h = decode(scripts, lines, [0], endMs);
         expect(h.seen().sort(byTime)).toEqual(expected);
+        // Lines arrive with no delay: nothing may leave later than its device time (no added latency).
+        expect(h.lagsMs().filter((lagMs) => lagMs !== 0)).toEqual([]);
         expect(h.anomalies.every((a) => a.kind === 'bounce')).toBe(true);
       }),
     );

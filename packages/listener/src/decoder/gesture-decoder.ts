@@ -8,17 +8,27 @@
  *   smallest `hostMs - deviceMs` seen (the least-delayed line), allowed to creep up by 0.2 % of
  *   elapsed device time so a device crystal slower than the host cannot push deadlines early.
  *   Every line also advances all buttons to its device time, so a burst of late lines decodes
- *   exactly like the same lines on time.
- * - Debounce: an edge counts only once `debounceMs` passed without the opposite edge. A press or a
- *   release shorter than `debounceMs` is noise: both edges are dropped (`bounce`); the press
- *   around a noisy release goes on from its first `D`. So `debounceMs - 1` is noise and
- *   `debounceMs` is a press. Gestures that fire on a release therefore fire `debounceMs` after it.
+ *   exactly like the same lines on time. A timer that wakes early (host timers count whole ms)
+ *   waits out the rest; one that is due first yields to pending I/O (`setImmediate` with the
+ *   system clock), then decides: no deadline is decided before the host time it maps to.
+ * - Debounce, trailing on presses: a `D` counts only once `debounceMs` passed without a `U`; a
+ *   shorter press is noise, both edges are dropped (`bounce`). So `debounceMs - 1` is noise and
+ *   `debounceMs` is a press. Nothing fires on a press, so this wait costs no latency.
+ * - Debounce, leading on releases: the `U` that ends a confirmed press applies at once, so
+ *   `single` (no `double` mapped) and `double` fire inside the `push` of that `U`, at its device
+ *   time. It opens a guard of `debounceMs`: a `D` inside it is release bounce (`bounce`), dropped
+ *   with its matching `U`, and each bounce edge moves the guard to `debounceMs` after itself.
+ *   Trade-off: a contact glitch mid-hold (`U` then `D` within `debounceMs` while the finger stays
+ *   down) ends the press at the `U` (`single` fires, or the double window opens; after `long`
+ *   nothing more fires) and the rest of that hold is swallowed: it never becomes a `long`. A
+ *   trailing release debounce would ride out the glitch but delay every release gesture by
+ *   `debounceMs`; contacts that chatter mid-hold need a larger `debounceMs` or new switches.
  * - `long`: the hold reaches `longPressMs` (a press of exactly `longPressMs` is long); fires once,
  *   while held. Its release produces nothing.
  * - `single`: a shorter press. If the button maps `double` (or maps nothing, as unknown buttons
  *   do, so a user can see every gesture), it waits: a second press starting less than
  *   `doublePressMs` after the release makes it a `double`; at `doublePressMs` the window is
- *   closed and `single` fires. Otherwise `single` fires on the (debounced) release.
+ *   closed and `single` fires. Otherwise `single` fires on the release, with no wait.
  * - `double`: fires on the second release. A third quick press starts a new gesture (triple =
  *   `double` + `single`). A second press held to `longPressMs` fires `long` alone: the tap
  *   before it is dropped, never emitted as a `single` next to the `long`.
@@ -34,15 +44,18 @@
  *   anomaly per button for the decoder's life. Unmapped gestures are emitted with `mapped: false`.
  * Callbacks run synchronously inside `push` or the timer and must not throw.
  */
-import { GESTURES, type Gesture, PressgateError, SEQ_MODULO, type WireMessage } from '@pressgate/protocol';
+import { GESTURES, type Gesture, SEQ_MODULO, type WireMessage } from '@pressgate/protocol';
 import { type ButtonSink, ButtonState } from './button-state.js';
+import { checkTiming } from './check-timing.js';
 import { systemClock } from './system-clock.js';
-import type { Clock, DecoderAnomalyKind, GestureDecoderOptions, Timing } from './types.js';
+import type { Clock, DecoderAnomalyKind, GestureDecoderOptions } from './types.js';
 import { DECODER_ANOMALY_KINDS } from './types.js';
 import { MAX_FORWARD_STEP_MS, seqSkipped, stepMs, toDeviceMs } from './wrap-arithmetic.js';
 
 /** How fast the offset estimate may rise: 2000 ppm of elapsed device time. */
 const OFFSET_CREEP = 0.002;
+/** Woken this little before a deadline (ms), the timer counts as on time (float rounding). */
+const EARLY_TOLERANCE_MS = 0.001;
 /** setTimeout's ceiling (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const NO_GESTURES: ReadonlySet<Gesture> = new Set();
@@ -235,7 +248,7 @@ export class GestureDecoder {
     }
     const hostMs = wakeMs + this.offsetMs;
     if (this.timerArmed && this.timerHostMs <= hostMs) return; // it fires first and reschedules
-    this.arm(wakeMs, hostMs, Math.ceil(hostMs - this.clock.now()));
+    this.arm(wakeMs, hostMs, hostMs - this.clock.now());
   }
 
   private arm(wakeMs: number, hostMs: number, delayMs: number): void {
@@ -250,13 +263,22 @@ export class GestureDecoder {
     this.timerArmed = false;
     this.timer = undefined;
     if (!this.timerYielded) {
-      // Yield one turn of the event loop first: after a stall, timers run before pending serial
-      // reads, and lines already received must be decoded before a deadline is declared passed.
+      // Yield to pending I/O first (setImmediate with the system clock: same loop turn, after
+      // the poll phase): after a stall, timers run before pending serial reads, and lines
+      // already received must be decoded before a deadline is declared passed.
       this.arm(this.timerWakeMs, this.timerHostMs, 0);
       this.timerYielded = true;
       return;
     }
     this.timerYielded = false;
+    const hostMs = this.timerWakeMs + this.offsetMs;
+    const earlyMs = hostMs - this.clock.now();
+    if (earlyMs > EARLY_TOLERANCE_MS) {
+      // Host timers round to whole ms: woken early, wait out the rest rather than decide a
+      // deadline the device has not reached yet.
+      this.arm(this.timerWakeMs, hostMs, earlyMs);
+      return;
+    }
     // At least the wake it was armed for: float rounding of the offset must not stall it.
     const nowMs = Math.max(this.clock.now() - this.offsetMs, this.timerWakeMs);
     for (const state of this.states.values()) state.advance(nowMs, this.sink);
@@ -268,23 +290,5 @@ export class GestureDecoder {
     this.timerArmed = false;
     this.timer = undefined;
     this.timerYielded = false;
-  }
-}
-
-function checkTiming(where: string, timing: Timing): void {
-  const { doublePressMs, longPressMs, debounceMs } = timing;
-  const valid =
-    Number.isFinite(doublePressMs) &&
-    Number.isFinite(longPressMs) &&
-    Number.isFinite(debounceMs) &&
-    debounceMs >= 0 &&
-    doublePressMs > 0 &&
-    longPressMs > debounceMs;
-  if (!valid) {
-    throw new PressgateError(
-      'ERR_DECODER_TIMING',
-      `gesture timing for ${where} must be finite with debounceMs >= 0, doublePressMs > 0 and ` +
-        `longPressMs > debounceMs; got ${JSON.stringify(timing)}: fix the remote's "timing" in the config`,
-    );
   }
 }

@@ -12,6 +12,10 @@ export type ButtonSetup = { timing: Timing; mapped: ReadonlySet<Gesture> };
  */
 export type Clock = {
   now(): number;
+  /**
+   * Run `fn` once, `ms` (possibly fractional) from now; 0 means after the I/O already waiting
+   * (the next turn of the event loop). It may fire a little early: the decoder checks `now()`.
+   */
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 };
@@ -40,7 +44,8 @@ export const DECODER_ANOMALY_KINDS = [
  * - `double_down` / `up_without_down`: an edge that contradicts the button's state (button reset).
  * - `device_restart`: a `HELLO` after lines, or device time stepping back (all buttons reset).
  * - `unknown_button`: edges or gestures from a button that is not configured (once per button).
- * - `bounce`: a press or release shorter than `debounceMs`, ignored as contact noise.
+ * - `bounce`: a press shorter than `debounceMs`, or a new press within `debounceMs` of a release
+ *   (release bounce, swallowed with its `U`), ignored as contact noise.
  * - `late_edge`: an edge that arrived after a host timer had already decided past its device
  *   time (delivery delay beyond the window); the press it belongs to is dropped.
  */
