@@ -1,25 +1,23 @@
 /**
- * Relay benchmark (`pnpm bench -- relay [--events=N --warmup=N --concurrency=1,16 --remotes=N]`).
- * Not a test. The same SimpleEvent traffic, at each concurrency level, to an in-process
- * emulator: bare undici POSTs to its /v3/events (baseline), then POST /v1/gestures to an
- * in-process relay linked to it (outbox fsynced before each 202, then delivered). Throughput ends
- * at the emulator's accept time of the last event; latency is send -> emulator accept time
- * (AcceptedEvent.at, 1 ms resolution) on both sides. See README.md. Writes bench-results/relay.json.
- */ import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+ * Relay benchmark (`pnpm bench -- relay [--events=N --warmup=N --concurrency=1,16 --remotes=1,16
+ * --log-level=info --cpu-prof=DIR]`). Not a test. Production-shaped: the emulator (LWA + event
+ * gateway) and the relay (`pressgate run`, logs to a file) are each their own child process; the
+ * load generator is this process. Per endpoint count and concurrency level, the same SimpleEvent
+ * traffic goes as bare undici POSTs straight to the emulator's /v3/events (baseline), then as
+ * POST /v1/gestures to the relay (outbox fsynced before each 202, then delivered). Throughput ends
+ * at the emulator's accept time of the last event; latency is send -> emulator accept time on
+ * both sides. See README.md. Writes bench-results/relay.json.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, open as openFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { type Emulator, startEmulator } from '@pressgate/emulator';
-import {
-  buildSimpleEvent,
-  type Gesture,
-  PressgateConfig,
-  SIGNATURE_HEADER,
-  signDirective,
-} from '@pressgate/protocol';
-import { createRelay, createRelayLogger, type Relay } from '@pressgate/relay';
+import { buildSimpleEvent, type Gesture, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
 import { Pool } from 'undici';
 import {
   formatNumber,
@@ -37,16 +35,30 @@ const CLIENT_SECRET = 'bench-client-secret-0123456789abcdef';
 const DIRECTIVE_SECRET = 'bench-directive-secret-0123456789';
 const GESTURES = ['single', 'double', 'long'] as const satisfies readonly Gesture[];
 const EVENT_IDS = { single: 'Button.SinglePush.1', double: 'Button.DoublePush.1', long: 'Button.LongPush.1' };
-/** How long a relay round may take to deliver its backlog after the last 202. */
+/** How long a relay round may take to deliver its backlog after the last 202; also child start-up. */
 const DRAIN_TIMEOUT_MS = 60_000;
 const GOAL_RATIO = 0.7;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = join('packages', 'cli', 'src', 'main.ts');
 
-export type RelayBenchOptions = { events: number; warmup: number; concurrency: number[]; remotes: number };
+export type RelayBenchOptions = {
+  events: number;
+  warmup: number;
+  concurrency: number[];
+  /** Endpoint counts: events spread over this many remotes (one send in flight per endpoint). */
+  remotes: number[];
+  /** The relay child's --log-level (production: info). */
+  logLevel: string;
+  /** When set, the relay child runs with --cpu-prof into this directory. */
+  cpuProfDir: string | undefined;
+};
 export const DEFAULT_OPTIONS: RelayBenchOptions = {
   events: 2000,
-  warmup: 100,
+  warmup: 200,
   concurrency: [1, 16],
-  remotes: 4,
+  remotes: [1, 16],
+  logLevel: 'info',
+  cpuProfDir: undefined,
 };
 
 export type SideResult = {
@@ -59,13 +71,18 @@ export type SideResult = {
   undelivered: number;
   elapsedMs: number;
   eventsPerSec: number;
-  /** Send -> emulator accept time (1 ms resolution). */
+  /** Send -> emulator accept time (accept time: 1 ms resolution, midpoint of its ms). */
   accept: LatencySummary;
   /** Send -> the client's answer (baseline: gateway 2xx; relay: 202, the event is durable). */
   client: LatencySummary;
 };
-/** One concurrency level; the diffs are relay minus baseline accept latency. */
-export type LevelResult = { concurrency: number; baseline: SideResult; relay: SideResult } & {
+/** One (endpoints, concurrency) level; the diffs are relay minus baseline accept latency. */
+export type LevelResult = {
+  remotes: number;
+  concurrency: number;
+  baseline: SideResult;
+  relay: SideResult;
+} & {
   throughputRatio: number;
   diffP50Ms: number;
   diffP99Ms: number;
@@ -73,77 +90,113 @@ export type LevelResult = { concurrency: number; baseline: SideResult; relay: Si
 export type RelayBenchResult = { options: RelayBenchOptions; goalRatio: number; levels: LevelResult[] } & {
   node: string;
   at: string;
+  relayLog: { lines: number; bytes: number };
 };
 
 type Remote = { remoteId: string; endpointId: string; instance: string };
-type Context = { emulator: Emulator; relay: Relay; relayUrl: string; token: string; remotes: Remote[] };
+type Child = { process: ChildProcess; exited: Promise<unknown>; stderr: () => string };
+type Context = { emulatorUrl: string; relayUrl: string; token: string; remotes: Remote[] };
 type Sent = { messageId: string; sentAtMs: number } | { failed: string };
 type Load = { results: Sent[]; client: number[]; startedAtMs: number };
+type Accepted = { at: string; messageId: string };
 
-/** Event `index` goes to remote index % remotes, button 1, cycling through the gestures. */
-function targetAt(remotes: readonly Remote[], index: number) {
-  const remote = remotes[index % remotes.length] as Remote;
-  const gesture = GESTURES[Math.floor(index / remotes.length) % GESTURES.length] ?? 'single';
+/** Wall clock with sub-ms resolution (same clock as Date.now in the emulator child). */
+const wallNow = (): number => performance.timeOrigin + performance.now();
+
+/** Event `index` goes to remote index % endpoints, button 1, cycling through the gestures. */
+function targetAt(remotes: readonly Remote[], endpoints: number, index: number) {
+  const remote = remotes[index % endpoints] as Remote;
+  const gesture = GESTURES[Math.floor(index / endpoints) % GESTURES.length] ?? 'single';
   return { ...remote, gesture, eventId: EVENT_IDS[gesture] };
 }
 
-function benchConfig(dataDir: string, emulator: Emulator, remotes: readonly Remote[]): PressgateConfig {
-  const gestures = Object.fromEntries(GESTURES.map((gesture) => [gesture, { id: EVENT_IDS[gesture] }]));
-  return PressgateConfig.parse({
-    relay: { host: '127.0.0.1', port: 0, dataDir },
-    alexa: {
-      region: 'NA',
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      gatewayUrl: emulator.gatewayUrl,
-      lwaTokenUrl: emulator.lwaTokenUrl,
-      maxEventAgeMs: 300_000, // the largest allowed: a backlog must be measured, not expired
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, seen: () => string): Promise<T> {
+  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}; seen: ${seen()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** `pressgate <args>` as a child process (node + tsx, no wrapper, so SIGTERM reaches it). */
+function spawnCli(args: string[], stdout: 'pipe' | number, nodeFlags: string[] = []): Child {
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, '--conditions=source', '--import', 'tsx', MAIN, ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', stdout, 'pipe'],
     },
-    directives: { secret: DIRECTIVE_SECRET },
-    remotes: remotes.map(({ remoteId, endpointId, instance }) => ({
-      id: remoteId,
-      serial: { path: '/dev/null' },
-      endpoint: { endpointId, friendlyName: `Bench ${remoteId}` },
-      buttons: [{ button: 1, instance, names: [{ asset: 'Alexa.Button.TopButton' }], gestures }],
-    })),
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
   });
+  const exited = child.exitCode === null ? once(child, 'exit') : Promise.resolve();
+  return { process: child, exited, stderr: () => stderr };
+}
+
+async function stopChild(child: Child | undefined): Promise<void> {
+  if (child === undefined || child.process.exitCode !== null || child.process.signalCode !== null) return;
+  child.process.kill('SIGTERM');
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body ?? {}),
+  });
+  const text = await response.text();
+  if (response.status !== 200 || text.includes('ErrorResponse'))
+    throw new Error(`POST ${url} answered ${response.status}: ${text}`);
+  return text;
 }
 
 async function postDirective(relayUrl: string, namespace: string, name: string, payload: object) {
   const header = { namespace, name, payloadVersion: '3', messageId: randomUUID() };
   const body = JSON.stringify({ directive: { header, payload } });
   const signature = signDirective(DIRECTIVE_SECRET, body, Math.floor(Date.now() / 1000));
-  const response = await fetch(`${relayUrl}/alexa/directive`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
-    body,
-  });
-  const text = await response.text();
-  if (response.status !== 200 || text.includes('ErrorResponse'))
-    throw new Error(`${name} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as unknown;
+  return post(`${relayUrl}/alexa/directive`, body, { [SIGNATURE_HEADER]: signature });
 }
 
 /** AcceptGrant (the relay exchanges the code with the emulator's LWA), then Discover -> emulator. */
-async function link(emulator: Emulator, relayUrl: string): Promise<void> {
+async function link(emulatorUrl: string, relayUrl: string): Promise<void> {
+  const { code } = JSON.parse(await post(`${emulatorUrl}/_emulator/authorization-codes`, {})) as {
+    code: string;
+  };
   await postDirective(relayUrl, 'Alexa.Authorization', 'AcceptGrant', {
-    grant: { type: 'OAuth2.AuthorizationCode', code: emulator.issueAuthorizationCode() },
+    grant: { type: 'OAuth2.AuthorizationCode', code },
     grantee: { type: 'BearerToken', token: 'Atza|bench-grantee' },
   });
   const scope = { type: 'BearerToken', token: 'Atza|bench-scope' };
-  const learned = emulator.learnDiscovery(
-    await postDirective(relayUrl, 'Alexa.Discovery', 'Discover', { scope }),
-  );
-  if (!learned.ok) throw new Error(`the emulator refused the discovery: ${learned.description}`);
+  const discovered = await postDirective(relayUrl, 'Alexa.Discovery', 'Discover', { scope });
+  await post(`${emulatorUrl}/_emulator/discovery`, discovered);
+}
+
+async function fetchAccepted(emulatorUrl: string): Promise<Accepted[]> {
+  return (await (await fetch(`${emulatorUrl}/_emulator/accepted`)).json()) as Accepted[];
+}
+
+/** Relay outcomes so far, from GET /metrics (cheap, no per-event work in the relay). */
+async function relayOutcomes(relayUrl: string): Promise<{ delivered: number; other: number }> {
+  const text = await (await fetch(`${relayUrl}/metrics`)).text();
+  const counts = { delivered: 0, other: 0 };
+  for (const match of text.matchAll(/^pressgate_deliveries_total\{outcome="(\w+)"\} (\d+)$/gm)) {
+    if (match[1] === 'delivered') counts.delivered += Number(match[2]);
+    else counts.other += Number(match[2]);
+  }
+  return counts;
 }
 
 /** `count` sends, `concurrency` at a time (the caller's pool has as many connections). */
-async function runLoad(
-  count: number,
-  concurrency: number,
-  send: (index: number) => Promise<Sent>,
-): Promise<Load> {
-  const load: Load = { results: [], client: [], startedAtMs: Date.now() };
+async function runLoad(count: number, concurrency: number, send: (index: number) => Promise<Sent>) {
+  const load: Load = { results: [], client: [], startedAtMs: wallNow() };
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < count; index = next++) {
@@ -157,16 +210,18 @@ async function runLoad(
 }
 
 /** Joins what was sent with what the emulator accepted; the run ends at the last accept. */
-function collect(ctx: Context, load: Load, undelivered: number): SideResult {
+async function collect(ctx: Context, load: Load, undelivered: number): Promise<SideResult> {
   const sentAt = new Map<string, number>();
   for (const sent of load.results) if (!('failed' in sent)) sentAt.set(sent.messageId, sent.sentAtMs);
   const latencies: number[] = [];
   let lastAcceptMs = load.startedAtMs;
-  for (const event of ctx.emulator.accepted()) {
+  for (const event of await fetchAccepted(ctx.emulatorUrl)) {
     const sentAtMs = sentAt.get(event.messageId);
     if (sentAtMs === undefined) continue;
-    latencies.push(Date.parse(event.at) - sentAtMs);
-    lastAcceptMs = Math.max(lastAcceptMs, Date.parse(event.at));
+    // The emulator's `at` is whole ms (ISO 8601): the true time lies in [at, at + 1).
+    const acceptMs = Date.parse(event.at) + 0.5;
+    latencies.push(acceptMs - sentAtMs);
+    lastAcceptMs = Math.max(lastAcceptMs, acceptMs);
   }
   const elapsedMs = lastAcceptMs - load.startedAtMs;
   return {
@@ -174,22 +229,22 @@ function collect(ctx: Context, load: Load, undelivered: number): SideResult {
     accepted: latencies.length,
     failed: load.results.length - sentAt.size,
     undelivered,
-    elapsedMs,
+    elapsedMs: round(elapsedMs),
     eventsPerSec: perSecond(latencies.length, elapsedMs),
     accept: summarize(latencies),
     client: summarize(load.client),
   };
 }
 
-async function baselineRound(ctx: Context, count: number, concurrency: number): Promise<SideResult> {
-  const gateway = new URL(ctx.emulator.gatewayUrl);
+async function baselineRound(ctx: Context, endpoints: number, count: number, concurrency: number) {
+  const gateway = new URL('/v3/events', ctx.emulatorUrl);
   const pool = new Pool(gateway.origin, { connections: concurrency });
   try {
     const load = await runLoad(count, concurrency, async (index) => {
       const messageId = randomUUID();
-      const target = targetAt(ctx.remotes, index);
+      const target = targetAt(ctx.remotes, endpoints, index);
       const event = buildSimpleEvent({ ...target, token: ctx.token, timestamp: new Date(), messageId });
-      const sentAtMs = Date.now();
+      const sentAtMs = wallNow();
       const response = await pool.request({
         method: 'POST',
         path: gateway.pathname,
@@ -200,30 +255,19 @@ async function baselineRound(ctx: Context, count: number, concurrency: number): 
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       return ok ? { messageId, sentAtMs } : { failed: `HTTP ${response.statusCode}` };
     });
-    return collect(ctx, load, 0);
+    return await collect(ctx, load, 0);
   } finally {
     await pool.close();
   }
 }
 
-async function relayRound(ctx: Context, count: number, concurrency: number): Promise<SideResult> {
+async function relayRound(ctx: Context, endpoints: number, count: number, concurrency: number) {
+  const before = await relayOutcomes(ctx.relayUrl);
   const pool = new Pool(ctx.relayUrl, { connections: concurrency });
-  const outcomes = { finished: 0, notDelivered: 0, expected: count };
-  let onDrained = (): void => {};
-  const drained = new Promise<void>((resolve) => {
-    onDrained = resolve;
-  });
-  const unsubscribe = ctx.relay.core.subscribe((event) => {
-    if (event.type !== 'delivery') return;
-    outcomes.finished += 1;
-    if (event.record.outcome !== 'delivered') outcomes.notDelivered += 1;
-    if (outcomes.finished >= outcomes.expected) onDrained();
-  });
-  let timer: NodeJS.Timeout | undefined;
   try {
     const load = await runLoad(count, concurrency, async (index) => {
-      const { remoteId, gesture } = targetAt(ctx.remotes, index);
-      const sentAtMs = Date.now();
+      const { remoteId, gesture } = targetAt(ctx.remotes, endpoints, index);
+      const sentAtMs = wallNow();
       const response = await pool.request({
         method: 'POST',
         path: '/v1/gestures',
@@ -234,96 +278,174 @@ async function relayRound(ctx: Context, count: number, concurrency: number): Pro
       if (response.statusCode !== 202) return { failed: `HTTP ${response.statusCode}: ${text}` };
       return { messageId: (JSON.parse(text) as { messageId: string }).messageId, sentAtMs };
     });
-    outcomes.expected = load.results.filter((sent) => !('failed' in sent)).length;
-    if (outcomes.finished < outcomes.expected) {
-      const deadline = new Promise((resolve) => {
-        timer = setTimeout(resolve, DRAIN_TIMEOUT_MS);
-      });
-      await Promise.race([drained, deadline]);
+    const expected = load.results.filter((sent) => !('failed' in sent)).length;
+    let now = before;
+    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+    // Polled after the load, so the poll costs nothing while requests are being answered.
+    while (now.delivered + now.other - before.delivered - before.other < expected) {
+      if (performance.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      now = await relayOutcomes(ctx.relayUrl);
     }
-    const pending = Math.max(0, outcomes.expected - outcomes.finished);
-    return collect(ctx, load, outcomes.notDelivered + pending);
+    const finished = now.delivered + now.other - before.delivered - before.other;
+    return await collect(ctx, load, now.other - before.other + Math.max(0, expected - finished));
   } finally {
-    clearTimeout(timer);
-    unsubscribe();
     await pool.close();
   }
 }
 
-/** Waits until the outbox is empty (a round that timed out may leave a backlog). */
-async function waitForEmptyOutbox(relay: Relay): Promise<void> {
-  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
-  while (relay.core.outboxCounts().pending > 0) {
-    if (performance.now() > deadline)
-      throw new Error(`the outbox still holds ${relay.core.outboxCounts().pending} events`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+function relayConfig(dataDir: string, port: number, emulatorUrl: string, remotes: readonly Remote[]) {
+  const gestures = Object.fromEntries(GESTURES.map((gesture) => [gesture, { id: EVENT_IDS[gesture] }]));
+  return {
+    relay: { host: '127.0.0.1', port, dataDir },
+    alexa: {
+      region: 'NA',
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      gatewayUrl: `${emulatorUrl}/v3/events`,
+      lwaTokenUrl: `${emulatorUrl}/auth/o2/token`,
+      maxEventAgeMs: 300_000, // the largest allowed: a backlog must be measured, not expired
+    },
+    directives: { secret: DIRECTIVE_SECRET },
+    remotes: remotes.map(({ remoteId, endpointId, instance }) => ({
+      id: remoteId,
+      // No such device: the listener keeps looking, as on a box with the remote unplugged.
+      serial: { path: join(dataDir, '..', `no-device-${remoteId}`) },
+      endpoint: { endpointId, friendlyName: `Bench ${remoteId}` },
+      buttons: [{ button: 1, instance, names: [{ asset: 'Alexa.Button.TopButton' }], gestures }],
+    })),
+  };
 }
 
 export async function benchRelay(options: RelayBenchOptions = DEFAULT_OPTIONS): Promise<RelayBenchResult> {
-  const remotes = Array.from({ length: options.remotes }, (_, index) => ({
+  const remotes = Array.from({ length: Math.max(...options.remotes) }, (_, index) => ({
     remoteId: `bench-${index + 1}`,
     endpointId: `bench-remote-${index + 1}`,
     instance: randomUUID(),
   }));
-  const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-bench-relay-'));
-  let emulator: Emulator | undefined;
-  let relay: Relay | undefined;
+  const dir = await mkdtemp(join(tmpdir(), 'pressgate-bench-relay-'));
+  const dataDir = join(dir, 'data');
+  const logFile = join(dir, 'relay.log');
+  let emulator: Child | undefined;
+  let relay: Child | undefined;
+  const log = await openFile(logFile, 'a', 0o600);
   try {
-    emulator = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-    const config = benchConfig(dataDir, emulator, remotes);
-    relay = createRelay({ config, logger: createRelayLogger(undefined, 'silent') });
-    const relayUrl = await relay.start();
-    await link(emulator, relayUrl);
-    const token = await relay.core.tokens.getAccessToken();
-    const ctx: Context = { emulator, relay, relayUrl, token, remotes };
+    emulator = spawnCli(
+      ['emulator', '--port', '0', '--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET],
+      'pipe',
+    );
+    let banner = '';
+    emulator.process.stdout?.on('data', (chunk: Buffer) => {
+      banner += chunk.toString('utf8');
+    });
+    const child = emulator;
+    const emulatorUrl = await waitFor(
+      'the emulator to listen',
+      async () => /emulator listening on (\S+)/.exec(banner)?.[1],
+      () => `${banner}${child.stderr()}`,
+    );
+    const configPath = join(dir, 'pressgate.yaml');
+    // A port found free just now: the URL must be known without reading an info-level log line.
+    const port = await freePort();
+    await writeFile(configPath, JSON.stringify(relayConfig(dataDir, port, emulatorUrl, remotes), null, 2));
+    const profile =
+      options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir];
+    relay = spawnCli(['run', '--config', configPath, '--log-level', options.logLevel], log.fd, profile);
+    const relayChild = relay;
+    const relayUrl = `http://127.0.0.1:${port}`;
+    await waitFor(
+      'the relay to listen',
+      async () => {
+        if (relayChild.process.exitCode !== null)
+          throw new Error(`pressgate run exited: ${relayChild.stderr()}`);
+        return (await fetch(`${relayUrl}/healthz`).catch(() => undefined))?.ok ? true : undefined;
+      },
+      () => relayChild.stderr(),
+    );
+    await link(emulatorUrl, relayUrl);
+    // The live access token the relay stored: the baseline sends as the same account.
+    const tokens = JSON.parse(await readFile(join(dataDir, 'tokens.json'), 'utf8')) as {
+      accessToken: string;
+    };
+    const ctx: Context = { emulatorUrl, relayUrl, token: tokens.accessToken, remotes };
+    // Once, both sides, before any level: warms the JIT of all three processes, so the first
+    // level measured is not the one that pays for it.
+    const most = Math.max(...options.remotes);
+    const busiest = Math.max(...options.concurrency);
+    await baselineRound(ctx, most, options.warmup * 5, busiest);
+    await relayRound(ctx, most, options.warmup * 5, busiest);
     const levels: LevelResult[] = [];
-    for (const concurrency of options.concurrency) {
-      await baselineRound(ctx, options.warmup, concurrency);
-      const baseline = await baselineRound(ctx, options.events, concurrency);
-      await relayRound(ctx, options.warmup, concurrency);
-      await waitForEmptyOutbox(relay);
-      const measured = await relayRound(ctx, options.events, concurrency);
-      await waitForEmptyOutbox(relay);
-      levels.push({
-        concurrency,
-        baseline,
-        relay: measured,
-        throughputRatio: ratio(measured.eventsPerSec, baseline.eventsPerSec),
-        diffP50Ms: round(measured.accept.p50Ms - baseline.accept.p50Ms),
-        diffP99Ms: round(measured.accept.p99Ms - baseline.accept.p99Ms),
-      });
+    for (const endpoints of options.remotes) {
+      for (const concurrency of options.concurrency) {
+        await baselineRound(ctx, endpoints, options.warmup, concurrency);
+        const baseline = await baselineRound(ctx, endpoints, options.events, concurrency);
+        await relayRound(ctx, endpoints, options.warmup, concurrency);
+        const measured = await relayRound(ctx, endpoints, options.events, concurrency);
+        levels.push({
+          remotes: endpoints,
+          concurrency,
+          baseline,
+          relay: measured,
+          throughputRatio: ratio(measured.eventsPerSec, baseline.eventsPerSec),
+          diffP50Ms: round(measured.accept.p50Ms - baseline.accept.p50Ms),
+          diffP99Ms: round(measured.accept.p99Ms - baseline.accept.p99Ms),
+        });
+      }
     }
-    return { options, goalRatio: GOAL_RATIO, levels, node: process.version, at: new Date().toISOString() };
+    await stopChild(relay);
+    const logText = await readFile(logFile, 'utf8');
+    const relayLog = { lines: logText.split('\n').length - 1, bytes: Buffer.byteLength(logText) };
+    return {
+      options,
+      goalRatio: GOAL_RATIO,
+      levels,
+      node: process.version,
+      at: new Date().toISOString(),
+      relayLog,
+    };
   } finally {
-    await relay?.stop();
-    await emulator?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stopChild(relay);
+    await stopChild(emulator);
+    await log.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
 export function formatRelayResult(result: RelayBenchResult): string {
   const { options, goalRatio } = result;
-  const header = 'conc side events/s accepted failed undeliv p50 p99 max client-p50 client-p99'.split(' ');
+  const header = 'ends conc side events/s accepted failed undeliv p50 p99 max client-p50 client-p99'.split(
+    ' ',
+  );
   const rows = result.levels.flatMap((level) =>
     (['baseline', 'relay'] as const).map((side) => {
       const { accept, client, ...row } = level[side];
       const latencies = [accept.p50Ms, accept.p99Ms, accept.maxMs, client.p50Ms, client.p99Ms];
       const counts = [formatNumber(row.eventsPerSec, 0), `${row.accepted}/${row.sent}`, `${row.failed}`];
       const cells = [...counts, `${row.undelivered}`, ...latencies.map((ms) => formatNumber(ms))];
-      return [`${level.concurrency}`, side, ...cells];
+      return [`${level.remotes}`, `${level.concurrency}`, side, ...cells];
     }),
   );
   const ratios = result.levels.map(
-    ({ concurrency, throughputRatio, diffP50Ms, diffP99Ms }) =>
-      `  concurrency ${concurrency}: throughput relay/baseline ${formatNumber(throughputRatio)} ` +
+    ({ remotes, concurrency, throughputRatio, diffP50Ms, diffP99Ms }) =>
+      `  ${remotes} endpoint(s), concurrency ${concurrency}: throughput relay/baseline ${formatNumber(throughputRatio)} ` +
       `(goal >= ${formatNumber(goalRatio)}: ${throughputRatio >= goalRatio ? 'met' : 'NOT met'}); ` +
       `accept latency p50 ${formatSigned(diffP50Ms)} ms, p99 ${formatSigned(diffP99Ms)} ms vs baseline`,
   );
   return [
-    `relay: ${options.events} events per side per level (after ${options.warmup} warm-up), ${options.remotes} remotes`,
-    'latency ms: p50/p99/max = send -> emulator accept (1 ms resolution); client = send -> answer',
-    '(baseline answer: the gateway 2xx; relay answer: the 202 from /v1/gestures, event durable)',
+    `relay: ${options.events} events per side per level (after ${options.warmup} warm-up); emulator and ` +
+      `relay in child processes; relay log level ${options.logLevel} (${result.relayLog.lines} lines, ` +
+      `${result.relayLog.bytes} bytes to its log file)`,
+    'latency ms: p50/p99/max = send -> emulator accept (accept time 1 ms resolution, ms midpoint used)',
+    'client = send -> answer (baseline: the gateway 2xx; relay: the 202 from /v1/gestures, event durable)',
     formatTable(header, rows),
     ...ratios,
   ].join('\n');
@@ -332,12 +454,19 @@ export function formatRelayResult(result: RelayBenchResult): string {
 function parseOptions(args: readonly string[]): RelayBenchOptions {
   const options = { ...DEFAULT_OPTIONS };
   for (const arg of args) {
-    const match = /^--(events|warmup|remotes|concurrency)=([\d,]+)$/.exec(arg);
-    if (match === null)
-      throw new Error(`unknown option ${arg}; expected --events=N --warmup=N --remotes=N --concurrency=1,16`);
-    const numbers = (match[2] ?? '').split(',').filter(Boolean).map(Number);
-    if (match[1] === 'concurrency') options.concurrency = numbers;
-    else options[match[1] as 'events' | 'warmup' | 'remotes'] = numbers[0] ?? 0;
+    const match = /^--(events|warmup|remotes|concurrency|log-level|cpu-prof)=(.+)$/.exec(arg);
+    const value = match?.[2] ?? '';
+    const numbers = value.split(',').filter(Boolean).map(Number);
+    if (match?.[1] === 'log-level') options.logLevel = value;
+    else if (match?.[1] === 'cpu-prof') options.cpuProfDir = value;
+    else if (match !== null && numbers.every(Number.isInteger) && numbers.length > 0) {
+      if (match[1] === 'concurrency') options.concurrency = numbers;
+      else if (match[1] === 'remotes') options.remotes = numbers;
+      else options[match[1] as 'events' | 'warmup'] = numbers[0] ?? 0;
+    } else
+      throw new Error(
+        `unknown option ${arg}; expected --events=N --warmup=N --remotes=1,16 --concurrency=1,16 --log-level=info --cpu-prof=DIR`,
+      );
   }
   return options;
 }

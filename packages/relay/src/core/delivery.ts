@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { classifyGatewayResponse, isPressgateError } from '@pressgate/protocol';
 import type { Logger } from 'pino';
 import type { DeliveryOutcome, DeliveryRecord, LinkStatus } from '../ports.js';
@@ -78,6 +79,8 @@ export class Delivery {
     this.#running = true;
     this.#waitAbort = new AbortController();
     this.#sendAbort = new AbortController();
+    // Every send or wait in flight (one per endpoint) listens: no leak warning past ten endpoints.
+    setMaxListeners(0, this.#sendAbort.signal, this.#waitAbort.signal);
     const pending = this.#options.outbox.pending();
     if (pending.length > 0) this.#logger.info({ pending: pending.length }, 'resuming pending events');
     for (const entry of pending) this.#schedule(entry);
@@ -152,7 +155,8 @@ export class Delivery {
     const maxResends = this.#options.maxResends ?? 3;
     const backoff = this.#options.networkBackoffMs ?? { initial: 250, max: 5_000 };
     const deadline = ageOrigin(entry) + maxEventAgeMs;
-    const log = this.#logger.child({ messageId: entry.messageId, endpointId: entry.endpointId });
+    // No child logger per event: only the retry paths log, with the event's ids added there.
+    const log = { warn: (fields: object, msg: string): void => this.#warnAbout(entry, fields, msg) };
     let attempts = 0;
     let resends = 0;
     let refreshedAfter401 = false;
@@ -249,6 +253,10 @@ export class Delivery {
       return { outcome: 'dead_letter', ...answered };
     }
     return undefined;
+  }
+
+  #warnAbout(entry: OutboxEntry, fields: object, msg: string): void {
+    this.#logger.warn({ messageId: entry.messageId, endpointId: entry.endpointId, ...fields }, msg);
   }
 
   async #finish(entry: OutboxEntry, finished: Finished): Promise<void> {

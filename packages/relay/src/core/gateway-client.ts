@@ -23,11 +23,13 @@ export type GatewayClientOptions = {
   url: string;
   /** Whole request, headers and body; default 10 s. */
   requestTimeoutMs?: number;
-  /** Keep-alive connections to the gateway; default 4. */
+  /** Keep-alive connections to the gateway (at most one send per endpoint at a time); default 16. */
   connections?: number;
 };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Enough for 16 endpoints sending at once; connections open only as sends need them. */
+const DEFAULT_CONNECTIONS = 16;
 const MAX_DESCRIPTION_CHARS = 300;
 
 /**
@@ -43,7 +45,7 @@ export class GatewayClient {
   constructor(options: GatewayClientOptions) {
     this.#url = new URL(options.url);
     this.#timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#connections = options.connections ?? 4;
+    this.#connections = options.connections ?? DEFAULT_CONNECTIONS;
   }
 
   get url(): string {
@@ -56,8 +58,18 @@ export class GatewayClient {
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
     });
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = shutdown === undefined ? timeout : AbortSignal.any([shutdown, timeout]);
+    // One controller and one timer per request: AbortSignal.timeout + AbortSignal.any cost
+    // several times more per send on the hot path, for the same effect.
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort(new DOMException(`no answer within ${this.#timeoutMs} ms`, 'TimeoutError'));
+    }, this.#timeoutMs);
+    const onShutdown = (): void => abort.abort(shutdown?.reason);
+    if (shutdown?.aborted) onShutdown();
+    else shutdown?.addEventListener('abort', onShutdown, { once: true });
+    const signal = abort.signal;
     const started = performance.now();
     const latency = (): number => Math.round(performance.now() - started);
     try {
@@ -81,13 +93,16 @@ export class GatewayClient {
       return { kind: 'response', status, ...readException(text), latencyMs: latency() };
     } catch (error) {
       if (shutdown?.aborted) return { kind: 'aborted', latencyMs: latency() };
-      const timedOut = timeout.aborted || isTimeoutError(error);
+      const timeout = timedOut || isTimeoutError(error);
       return {
         kind: 'network',
-        reason: timedOut ? 'timeout' : 'error',
-        message: timedOut ? `no answer within ${this.#timeoutMs} ms` : describe(error),
+        reason: timeout ? 'timeout' : 'error',
+        message: timeout ? `no answer within ${this.#timeoutMs} ms` : describe(error),
         latencyMs: latency(),
       };
+    } finally {
+      clearTimeout(timer);
+      shutdown?.removeEventListener('abort', onShutdown);
     }
   }
 

@@ -10,6 +10,8 @@ export const OUTBOX_FILE = 'outbox.json';
 export const OUTBOX_JOURNAL_FILE = 'outbox.journal';
 export const DEFAULT_RECORD_LIMIT = 200;
 const DEFAULT_COMPACT_AT_BYTES = 1024 * 1024;
+/** How long finish lines alone wait for an add's group to ride with, before they get their own. */
+const DEFAULT_FINISH_FLUSH_MS = 10;
 
 /** An event waiting for delivery. The message is stored without a token. */
 export const OutboxEntry = z.object({
@@ -72,6 +74,8 @@ export type OutboxOptions = {
   compactAtBytes?: number;
   /** Where a torn journal tail is reported; silent when omitted. */
   logger?: Logger;
+  /** Finish lines with no add to ride with are written after at most this long; default 10 ms. */
+  finishFlushMs?: number;
 };
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
@@ -132,7 +136,11 @@ export function schemaParser<T>(schema: z.ZodType<T>): StoreParser<T> {
  * commit: one sync covers every change made while the previous group was on its way), then
  * resolves all of that group's callers. So `add` resolves only once its own event is on disk,
  * and the cost of a sync is shared by every event that arrived meanwhile. Nothing is
- * re-serialized per write: each change is stringified once, as its line.
+ * re-serialized per write: each change is stringified once, as its line. Only an add starts a
+ * group at once: a finish (no caller is waiting to answer a listener) rides with the next add's
+ * group, or gets its own after `finishFlushMs` when no add comes, so under load one sync per
+ * group covers both, and an add never waits behind a sync made for finish lines alone.
+ * `finish` still resolves only once its line is on disk.
  *
  * When the journal passes `compactAtBytes`, on open after a restart, and on close, the whole
  * state goes to outbox.json (temp file, fsync, rename, directory fsync) and the journal is
@@ -153,6 +161,9 @@ export class Outbox {
   #seq = 0;
   #lines: string[] = [];
   #waiters: Waiter[] = [];
+  /** Adds queued since the last group was taken: they make the writer start at once. */
+  #adds = 0;
+  #finishTimer: NodeJS.Timeout | undefined;
   /** Set while the writer runs; resolves when it has written everything queued. */
   #writer: Promise<void> | undefined;
   /** A failed append may have left a partial line: the next group compacts instead. */
@@ -203,7 +214,19 @@ export class Outbox {
     this.#closing ??= (async () => {
       try {
         while (this.#writer !== undefined) await this.#writer;
-        await this.#compact();
+        clearTimeout(this.#finishTimer);
+        this.#finishTimer = undefined;
+        // Queued finish lines are in the state: the compaction makes them durable.
+        const waiters = this.#waiters;
+        this.#lines = [];
+        this.#waiters = [];
+        try {
+          await this.#compact();
+        } catch (error) {
+          for (const waiter of waiters) waiter.reject(error);
+          throw error;
+        }
+        for (const waiter of waiters) waiter.resolve();
       } finally {
         await this.#journal?.close();
         this.#data = undefined;
@@ -252,20 +275,43 @@ export class Outbox {
     this.#seq += 1;
     this.#lines.push(`${JSON.stringify({ s: this.#seq, ...change })}\n`);
     const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    // Started on the next turn of the event loop, so changes made by every callback that is
-    // ready now (requests that arrived together) share the first group as well.
-    this.#writer ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#writeGroups());
+    if ('add' in change) {
+      this.#adds += 1;
+      this.#startWriter(false);
+    } else if (this.#writer === undefined) this.#scheduleFinishFlush();
     return done;
   }
 
-  /** The single writer: one append + fdatasync (or one compaction) per group, until none is queued. */
-  async #writeGroups(): Promise<void> {
+  /** Finish lines alone: written with the next add's group, or on their own after a short wait. */
+  #scheduleFinishFlush(): void {
+    this.#finishTimer ??= setTimeout(() => {
+      this.#finishTimer = undefined;
+      this.#startWriter(true);
+    }, this.#options.finishFlushMs ?? DEFAULT_FINISH_FLUSH_MS);
+  }
+
+  #startWriter(force: boolean): void {
+    clearTimeout(this.#finishTimer);
+    this.#finishTimer = undefined;
+    // Started on the next turn of the event loop, so changes made by every callback that is
+    // ready now (requests that arrived together) share the first group as well.
+    this.#writer ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.#writeGroups(force),
+    );
+  }
+
+  /**
+   * The single writer: one durable append (or one compaction) per group, while an add is
+   * queued (or once when `force`d for finish lines alone); everything queued goes in the group.
+   */
+  async #writeGroups(force: boolean): Promise<void> {
     try {
-      while (this.#waiters.length > 0) {
+      for (let forced = force; this.#waiters.length > 0 && (forced || this.#adds > 0); forced = false) {
         const text = this.#lines.join('');
         const waiters = this.#waiters;
         this.#lines = [];
         this.#waiters = [];
+        this.#adds = 0;
         try {
           const journal = this.#journal as JournalFile;
           const compactAt = this.#options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES;
@@ -281,6 +327,7 @@ export class Outbox {
     } finally {
       // Synchronous with the last check of the loop: no change can slip in unwritten.
       this.#writer = undefined;
+      if (this.#waiters.length > 0) this.#scheduleFinishFlush();
     }
   }
 

@@ -105,7 +105,7 @@ export class PressgateRelayCore implements RelayCore {
       outbox: this.#outbox,
       tokens: this.tokens,
       gateway: this.#gateway,
-      withScopeToken: (message, token) => withScopeToken(message as GatewayMessage, token),
+      withScopeToken: scopedCopy,
       maxEventAgeMs: config.alexa.maxEventAgeMs,
       logger,
       ...clock,
@@ -343,4 +343,19 @@ export class PressgateRelayCore implements RelayCore {
       );
     }
   }
+}
+
+/**
+ * The stored message with the access token as its scope, for one send. An event with an
+ * endpoint (SimpleEvent, ChangeReport) gets a copy of just the path to its scope, not a deep
+ * clone of the whole message (the input is not changed either way); discovery reports go
+ * through the protocol's `withScopeToken`.
+ */
+function scopedCopy(message: Record<string, unknown>, token: string): unknown {
+  const event = message.event as { endpoint?: Record<string, unknown> } | undefined;
+  if (token.length === 0 || event?.endpoint === undefined) {
+    return withScopeToken(message as unknown as GatewayMessage, token);
+  }
+  const scope = { type: 'BearerToken', token };
+  return { ...message, event: { ...event, endpoint: { ...event.endpoint, scope } } };
 }
