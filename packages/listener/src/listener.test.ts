@@ -146,6 +146,10 @@ describe('Listener over a real pty', () => {
     );
     const delays = seen.retry.slice(0, 3).map((retry) => retry.delayMs);
     expect(delays).toEqual([30, 60, 120]);
+    // Missing from the start is "not connected", said once (not per retry), with the reason.
+    expect(seen.disconnected).toEqual([
+      { remoteId: 'living-room', code: 'ERR_SERIAL_NOT_FOUND', message: seen.retry[0]?.message },
+    ]);
 
     const pair = await testPtyPair({ devicePath: join(dir, 'device'), hostPath });
     await testRemote(pair, { answer: HELLO });
@@ -154,6 +158,7 @@ describe('Listener over a real pty', () => {
       () => summary(seen),
     );
     expect(listener.state().lastError).toBeUndefined();
+    expect(seen.disconnected).toHaveLength(1);
   });
 
   it('treats heartbeat silence as a disconnect and reconnects', async () => {

@@ -28,6 +28,10 @@ export type ListenerOptions = {
 
 export type ListenerEvents = {
   connected: [event: { remoteId: string; path: string; deviceId: string; firmware: string; buttons: number }];
+  /**
+   * The remote is not connected: a connection ended, or (once, at start) the
+   * first attempt failed, so a remote missing from the start is reported too.
+   */
   disconnected: [event: { remoteId: string; code: string; message: string }];
   line: [event: { remoteId: string; raw: string; result: ParseResult; at: string }];
   gesture: [event: { remoteId: string; at: string } & DecodedGesture];
@@ -53,6 +57,8 @@ export type ListenerState = {
 /** Unreadable lines are counted; a warning goes out at most this often. */
 export const JUNK_WARN_INTERVAL_MS = 10_000;
 const DEFAULT_RECONNECT = { initialDelayMs: 500, maxDelayMs: 10_000 };
+/** At most this many unanswered `?` are carried from one attempt to the next. */
+const MAX_CARRIED_QUERIES = 8;
 
 /**
  * One remote: finds its serial port, keeps a SerialLink open, feeds every
@@ -76,6 +82,10 @@ export class Listener extends EventEmitter<ListenerEvents> {
   #lastSeenAt: string | undefined;
   #lastError: { code: string; message: string } | undefined;
   #loggedErrorCode: string | undefined;
+  /** The last of connected/disconnected emitted; none until the first attempt settles. */
+  #announced: 'none' | 'connected' | 'disconnected' = 'none';
+  /** `?` earlier links sent and nobody answered; the device may find them in its buffer later. */
+  #carriedQueries = 0;
   #junk = { total: 0, pending: 0, lastWarnAt: Number.NEGATIVE_INFINITY };
   readonly #onAbort = (): void => void this.stop();
 
@@ -99,6 +109,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     if (this.#running) return;
     signal?.throwIfAborted();
     this.#running = true;
+    this.#announced = 'none';
     this.#signal = signal;
     signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#decoder = new GestureDecoder({
@@ -150,6 +161,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     try {
       path = await this.#resolvePath();
     } catch (error) {
+      this.#carriedQueries = 0; // the port is gone: whatever waited in it went with it
       this.#retry(toPressgateError(error));
       return;
     }
@@ -157,6 +169,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     const link = new SerialLink({
       path,
       baudRate: this.#options.serial.baudRate,
+      unansweredQueries: this.#carriedQueries,
       ...(this.#options.helloTimeoutMs === undefined ? {} : { helloTimeoutMs: this.#options.helloTimeoutMs }),
       ...(this.#options.heartbeatTimeoutMs === undefined
         ? {}
@@ -170,6 +183,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     try {
       await link.open(this.#signal);
     } catch (error) {
+      this.#carriedQueries = Math.min(link.unansweredQueries, MAX_CARRIED_QUERIES);
       if (this.#link === link) this.#link = undefined;
       if (this.#running) this.#retry(toPressgateError(error));
     }
@@ -199,6 +213,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
       this.#log.warn(fields, 'remote not available; retrying');
     }
     this.#timer = setTimeout(() => void this.#attempt(), delayMs);
+    if (this.#announced === 'none') this.#announce('disconnected', error);
     this.emit('retry', { remoteId: this.remoteId, code: error.code, message: error.message, delayMs });
   }
 
@@ -209,6 +224,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     this.#loggedErrorCode = undefined;
     this.#lastError = undefined;
     this.#decoder?.reset('connected');
+    this.#announced = 'connected';
     this.#log.info(
       { path: link.path, deviceId: hello.deviceId, firmware: hello.firmware, buttons: hello.buttons },
       'remote connected',
@@ -232,21 +248,31 @@ export class Listener extends EventEmitter<ListenerEvents> {
     }
     const message = line.result.message;
     if (this.#device === undefined) return;
-    if (message.type === 'hello') this.#device = { ...message, path: link.path };
+    if (message.type === 'hello') {
+      this.#device = { ...message, path: link.path };
+      // An answer to our own `?` says nothing about a restart; one nobody asked for does.
+      if (line.answersQuery === true) return;
+    }
     this.#decoder?.push(message);
   }
 
   #onDown(link: SerialLink, error: PressgateError): void {
     if (link !== this.#link || !this.#running) return;
     this.#link = undefined;
+    this.#carriedQueries = Math.min(link.unansweredQueries, MAX_CARRIED_QUERIES);
     const wasConnected = this.#device !== undefined;
     this.#device = undefined;
     this.#decoder?.reset('disconnected');
     if (wasConnected) {
       this.#log.warn({ code: error.code, err: error.message }, 'remote disconnected');
-      this.emit('disconnected', { remoteId: this.remoteId, code: error.code, message: error.message });
+      this.#announce('disconnected', error);
     }
     this.#retry(error);
+  }
+
+  #announce(event: 'disconnected', error: PressgateError): void {
+    this.#announced = event;
+    this.emit(event, { remoteId: this.remoteId, code: error.code, message: error.message });
   }
 
   #countJunk(error: { code: string; message: string }): void {

@@ -4,7 +4,7 @@ import { createRelayLogger } from '@pressgate/relay';
 import type { DestinationStream } from 'pino';
 import { type Command, EXIT_OK, requireStringOption, stringOption, UsageError } from '../command.js';
 import { CONFIG_OPTION, loadCommandConfig } from '../command-config.js';
-import { DeviceTime } from '../service/device-time.js';
+import { trackDeviceTime } from '../service/device-time.js';
 import { GesturePoster } from '../service/gesture-poster.js';
 import { listenerOptionsFor } from '../service/listener-options.js';
 
@@ -37,11 +37,7 @@ export const listenCommand: Command = {
     });
     const listeners = config.remotes.map((remote) => {
       const listener = new Listener(listenerOptionsFor(remote, logger));
-      const deviceTime = new DeviceTime();
-      listener.on('connected', () => deviceTime.reset());
-      listener.on('line', ({ result, at }) => {
-        if (result.ok && 'ms' in result.message) deviceTime.observe(result.message.ms, Date.parse(at));
-      });
+      const deviceTime = trackDeviceTime(listener);
       listener.on('gesture', (gesture) => {
         const atMs = deviceTime.toWallMs(gesture.deviceMs, Date.now());
         void poster.post({ remoteId: remote.id, button: gesture.button, gesture: gesture.gesture, atMs });

@@ -60,6 +60,13 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
 
     const pty = await openPty(dataDir, options.socatPath, out);
     if (pty !== undefined) cleanups.push(() => pty.kill());
+    // The remote is up before the service opens the port, as a plugged-in one is: its
+    // HELLO answers the listener's first "?" at once, and no "?" sits unanswered in the pty.
+    const ptyRemote = pty === undefined ? undefined : new VirtualRemote({ path: pty.devicePath, buttons: 2 });
+    if (ptyRemote !== undefined) {
+      cleanups.push(() => ptyRemote.stop());
+      await ptyRemote.start(options.signal);
+    }
     let remote: (DemoRemote & { stop(): Promise<void> | void }) | undefined;
     const control: VirtualRemoteControl = {
       press: async (_remoteId, button, action) => {
@@ -90,7 +97,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       `  linked    AcceptGrant accepted; the emulator discovered ${endpoints} endpoint${endpoints === 1 ? '' : 's'}`,
     );
 
-    remote = await startRemote(service, pty, options.signal);
+    remote = await connectRemote(service, ptyRemote, options.signal);
     cleanups.push(async () => remote?.stop());
     out(
       pty === undefined
@@ -153,12 +160,12 @@ async function openPty(
 }
 
 /** The VirtualRemote on the pty once the listener has its HELLO; or the in-process fallback. */
-async function startRemote(
+async function connectRemote(
   service: Service,
-  pty: PtyPair | undefined,
+  ptyRemote: VirtualRemote | undefined,
   signal: AbortSignal,
 ): Promise<DemoRemote & { stop(): Promise<void> | void }> {
-  if (pty === undefined) {
+  if (ptyRemote === undefined) {
     const remoteConfig = service.config().remotes.find((entry) => entry.id === DEMO_REMOTE_ID);
     if (remoteConfig === undefined)
       throw new PressgateError('ERR_DEMO_REMOTE', 'the demo config has no remote');
@@ -168,17 +175,10 @@ async function startRemote(
     await service.relay.core.setRemoteStatus(DEMO_REMOTE_ID, { connected: true, deviceId: 'in-process' });
     return inProcess;
   }
-  const remote = new VirtualRemote({ path: pty.devicePath, buttons: 2 });
-  await remote.start(signal);
   const connected = () =>
     service.relay.core.remotes().some((entry) => entry.id === DEMO_REMOTE_ID && entry.connected);
-  try {
-    await waitUntil(connected, 10_000, signal);
-  } catch (error) {
-    await remote.stop();
-    throw error;
-  }
-  return remote;
+  await waitUntil(connected, 10_000, signal);
+  return ptyRemote;
 }
 
 async function waitUntil(check: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
-import { MS_MODULO } from '@pressgate/protocol';
+import type { Listener } from '@pressgate/listener';
+import { isDeviceRestart, MS_MODULO, type ParseResult } from '@pressgate/protocol';
 
 /** How many recent lines the device-to-wall offset is estimated from. */
 const SAMPLE_WINDOW = 32;
@@ -13,16 +14,32 @@ type Sample = { deviceMs: number; wallMs: number };
  * and arrived at `wallMs`, so `wallMs - deviceMs` is the offset plus that
  * line's transport delay. The smallest value over the last few lines is the
  * best estimate (the line that was delayed least); a small window follows a
- * device crystal that drifts. The result is never later than now. Reset it
- * when the device restarts or reconnects: its uptime starts again.
+ * device crystal that drifts. The result is never later than now. It resets
+ * itself when the device clock steps backwards (a restart nobody announced);
+ * reset it too on HELLO and on a reconnect: the uptime starts again.
  */
 export class DeviceTime {
   readonly #samples: Sample[] = [];
 
   /** A line with device time `deviceMs` arrived at `wallMs` (epoch ms). */
   observe(deviceMs: number, wallMs: number): void {
+    const last = this.#samples.at(-1);
+    if (last !== undefined && isDeviceRestart(last.deviceMs, deviceMs)) this.reset();
     this.#samples.push({ deviceMs, wallMs });
     if (this.#samples.length > SAMPLE_WINDOW) this.#samples.shift();
+  }
+
+  /**
+   * Take one line from the device, as a Listener's `line` event carries it:
+   * HELLO resets (the device restarted or reconnected), a line with `ms` is a
+   * sample, anything else is ignored. `pressgate run` and `pressgate listen`
+   * both feed their lines through here.
+   */
+  observeLine(line: { result: ParseResult; at: string }): void {
+    if (!line.result.ok) return;
+    const message = line.result.message;
+    if (message.type === 'hello') this.reset();
+    else if ('ms' in message) this.observe(message.ms, Date.parse(line.at));
   }
 
   reset(): void {
@@ -44,4 +61,13 @@ export class DeviceTime {
 function signedStep(from: number, to: number): number {
   const step = (((to - from) % MS_MODULO) + MS_MODULO) % MS_MODULO;
   return step > MS_MODULO / 2 ? step - MS_MODULO : step;
+}
+
+/** A DeviceTime fed by `listener`: every line, and a reset on (re)connect and disconnect. */
+export function trackDeviceTime(listener: Listener): DeviceTime {
+  const deviceTime = new DeviceTime();
+  listener.on('line', (line) => deviceTime.observeLine(line));
+  listener.on('connected', () => deviceTime.reset());
+  listener.on('disconnected', () => deviceTime.reset());
+  return deviceTime;
 }

@@ -2,11 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { openPtyPair, VirtualRemote } from '@pressgate/listener';
 import { PressgateConfig, type PressgateConfigInput } from '@pressgate/protocol';
+import type { RelayEvent } from '@pressgate/relay';
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { listenerOptionsFor } from './listener-options.js';
-import { startService } from './service.js';
+import { Service, startService } from './service.js';
 
 const INSTANCE_1 = '4f0c8a3e-2b7d-4c1e-9a55-0d6f3b2e7c10';
 const INSTANCE_2 = '0c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e62';
@@ -46,7 +48,7 @@ function configInput(dataDir: string, remoteIds: string[]): PressgateConfigInput
   };
 }
 
-function captureLogger() {
+function captureLogger(level = 'info') {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -54,7 +56,7 @@ function captureLogger() {
       done();
     },
   });
-  return { logger: pino({ level: 'info' }, stream), lines };
+  return { logger: pino({ level }, stream), lines };
 }
 
 async function tempDir(): Promise<string> {
@@ -131,5 +133,103 @@ describe('Service reload', () => {
     expect(ingest).toMatchObject({ ok: false, code: 'ERR_INGEST_UNMAPPED' });
     await service.stop();
     await service.stop();
+  });
+});
+
+/** A VirtualRemote on a real pty pair under `dir`; its host side is what the config points at. */
+async function pluggedRemote(dir: string, name: string): Promise<string> {
+  const pair = await openPtyPair({
+    devicePath: join(dir, `${name}-device`),
+    hostPath: join(dir, `${name}-host`),
+  });
+  onTestFinished(() => pair.kill());
+  const remote = new VirtualRemote({ path: pair.devicePath, deviceId: `rmt-${name}`, heartbeatMs: 0 });
+  onTestFinished(() => remote.stop());
+  await remote.start();
+  return pair.hostPath;
+}
+
+async function waitFor(check: () => boolean, seen: () => string, timeoutMs = 8000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; saw: ${seen()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+type RemoteChange = { id: string; connected: boolean };
+
+function remoteChanges(service: Service): RemoteChange[] {
+  const changes: RemoteChange[] = [];
+  const unsubscribe = service.relay.core.subscribe((event: RelayEvent) => {
+    if (event.type === 'remote') changes.push({ id: event.remote.id, connected: event.remote.connected });
+  });
+  onTestFinished(unsubscribe);
+  return changes;
+}
+
+describe('Service remote status (EndpointHealth)', () => {
+  it('reports a remote missing at startup as not connected, once', async () => {
+    const dir = await tempDir();
+    const { logger, lines } = captureLogger('debug');
+    const service = new Service({
+      config: PressgateConfig.parse(configInput(join(dir, 'data'), ['desk'])),
+      logger,
+      listener: { reconnect: { initialDelayMs: 20, maxDelayMs: 40 } },
+    });
+    onTestFinished(() => service.stop());
+    const changes = remoteChanges(service);
+    await service.start();
+    await waitFor(
+      () => changes.length > 0,
+      () => JSON.stringify(changes),
+    );
+    // Several retries later it is still one report, not one per attempt.
+    await waitFor(
+      () => lines.filter((line) => line.msg === 'remote still not available').length >= 3,
+      () => JSON.stringify(lines.slice(-5)),
+    );
+    expect(changes).toEqual([{ id: 'desk', connected: false }]);
+    expect(service.relay.core.remotes()[0]).toMatchObject({ id: 'desk', connected: false });
+  });
+
+  it('on reload reports a removed remote disconnected, and restarts a changed one without UNREACHABLE', async () => {
+    const dir = await tempDir();
+    const input = configInput(join(dir, 'data'), ['desk', 'hall']);
+    const [desk, hall] = input.remotes ?? [];
+    if (desk === undefined || hall === undefined) throw new Error('no remotes');
+    desk.serial = { path: await pluggedRemote(dir, 'desk') };
+    hall.serial = { path: await pluggedRemote(dir, 'hall') };
+    const file = join(dir, 'pressgate.yaml');
+    await writeFile(file, JSON.stringify(input));
+    const { logger, lines } = captureLogger();
+    const service = await startService({
+      config: PressgateConfig.parse(input),
+      logger,
+      configFile: file,
+      watch: false,
+    });
+    onTestFinished(() => service.stop());
+    const connected = (id: string) =>
+      service.relay.core.remotes().find((remote) => remote.id === id)?.connected;
+    await waitFor(
+      () => connected('desk') === true && connected('hall') === true,
+      () => JSON.stringify(service.relay.core.remotes()),
+    );
+
+    const changes = remoteChanges(service);
+    const next = structuredClone(input);
+    next.remotes = [{ ...hall, timing: { doublePressMs: 350, longPressMs: 700 } }];
+    await writeFile(file, JSON.stringify(next));
+    expect(await service.reload('test')).toEqual({ ok: true, changed: true });
+    await waitFor(
+      () => changes.some((change) => change.id === 'hall'),
+      () => JSON.stringify({ changes, logs: lines.slice(-5) }),
+    );
+    expect(changes).toEqual([
+      { id: 'desk', connected: false },
+      { id: 'hall', connected: true },
+    ]);
+    expect(service.relay.core.remotes()).toEqual([expect.objectContaining({ id: 'hall', connected: true })]);
   });
 });

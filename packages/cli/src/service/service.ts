@@ -5,7 +5,7 @@ import { createRelay, type IngestResult, type Relay, type VirtualRemoteControl }
 import type { Logger } from 'pino';
 import { type ConfigProblem, formatProblems, loadConfigFile } from '../config-file.js';
 import { ConfigWatcher } from './config-watcher.js';
-import { DeviceTime } from './device-time.js';
+import { trackDeviceTime } from './device-time.js';
 import { listenerOptionsFor } from './listener-options.js';
 
 export type ServiceOptions = {
@@ -153,6 +153,7 @@ export class Service extends EventEmitter<ServiceEvents> {
     const changed = JSON.stringify(before) !== JSON.stringify(loaded.config);
     if (changed) {
       this.#config = loaded.config;
+      await this.#removeListeners(loaded.config);
       await this.relay.updateConfig(loaded.config);
       await this.#reconcileListeners(loaded.config);
     }
@@ -162,14 +163,34 @@ export class Service extends EventEmitter<ServiceEvents> {
     return result;
   }
 
+  /** Stop the listeners of removed remotes and report them disconnected, while the relay still knows them. */
+  async #removeListeners(config: PressgateConfig): Promise<void> {
+    const wanted = new Set(config.remotes.map((remote) => remote.id));
+    for (const [id, { listener }] of [...this.#listeners]) {
+      if (wanted.has(id)) continue;
+      this.#listeners.delete(id);
+      await listener.stop();
+      await this.relay.core
+        .setRemoteStatus(id, { connected: false })
+        .catch((error: unknown) => this.#statusFailed(id, error));
+      this.#log.info({ remoteId: id }, 'remote removed');
+    }
+  }
+
+  /**
+   * Restart the listeners of changed remotes and start those of new ones. A
+   * restarted listener reports nothing when stopped: its successor's first
+   * attempt says connected (no change, so no ChangeReport) or disconnected, so
+   * a remote that reconnects at once never flaps UNREACHABLE/OK.
+   */
   async #reconcileListeners(config: PressgateConfig): Promise<void> {
     const wanted = new Map(config.remotes.map((remote) => [remote.id, remote]));
     for (const [id, { remote, listener }] of [...this.#listeners]) {
       const next = wanted.get(id);
-      if (next !== undefined && JSON.stringify(next) === JSON.stringify(remote)) continue;
+      if (next === undefined || JSON.stringify(next) === JSON.stringify(remote)) continue;
       this.#listeners.delete(id);
       await listener.stop();
-      this.#log.info({ remoteId: id }, next === undefined ? 'remote removed' : 'remote changed; restarting');
+      this.#log.info({ remoteId: id }, 'remote changed; restarting');
     }
     for (const remote of config.remotes) {
       if (!this.#listeners.has(remote.id) && this.#stopping === undefined) await this.#addListener(remote);
@@ -182,24 +203,16 @@ export class Service extends EventEmitter<ServiceEvents> {
       ...listenerOptionsFor(remote, this.#options.logger),
       ...this.#options.listener,
     });
-    const deviceTime = new DeviceTime();
+    const deviceTime = trackDeviceTime(listener);
     listener.on('connected', (event) => {
-      deviceTime.reset();
       void core
         .setRemoteStatus(remote.id, { connected: true, deviceId: event.deviceId, firmware: event.firmware })
         .catch((error: unknown) => this.#statusFailed(remote.id, error));
     });
     listener.on('disconnected', () => {
-      deviceTime.reset();
       void core
         .setRemoteStatus(remote.id, { connected: false })
         .catch((error: unknown) => this.#statusFailed(remote.id, error));
-    });
-    listener.on('line', ({ result, at }) => {
-      if (!result.ok) return;
-      const message = result.message;
-      if (message.type === 'hello') deviceTime.reset();
-      else if ('ms' in message) deviceTime.observe(message.ms, Date.parse(at));
     });
     listener.on('gesture', (gesture) => {
       const decodedAtMs = performance.now();

@@ -46,6 +46,8 @@ describe('SerialLink on a real pty', () => {
       () => JSON.stringify(seen.lines),
     );
     expect(seen.lines.map((line) => line.raw)).toEqual([HELLO, 'E 1 100 1 D\r', 'B 2 200*4A']);
+    expect(seen.lines[0]?.answersQuery).toBe(true); // the HELLO answered our "?"
+    expect(link.unansweredQueries).toBe(0);
     expect(seen.lines[1]?.result).toEqual({
       ok: true,
       message: { type: 'edge', seq: 1, ms: 100, button: 1, edge: 'D' },

@@ -20,10 +20,19 @@ export type SerialLinkOptions = {
   heartbeatTimeoutMs?: number;
   /** How often to check that `path` still exists while up (default 500). */
   presenceCheckMs?: number;
+  /**
+   * `?` an earlier link on this port sent that were never answered: a device
+   * that was not reading yet finds them in its buffer and answers them later.
+   */
+  unansweredQueries?: number;
 };
 
-/** One line as read: `raw` without `\n` (empty for a discarded overlong line). */
-export type LinkLine = { raw: string; result: ParseResult; at: string };
+/**
+ * One line as read: `raw` without `\n` (empty for a discarded overlong line).
+ * A HELLO has `answersQuery`: true when it answers a `?` the host sent (counted
+ * per `?`, oldest first), false when nobody asked, which means the device restarted.
+ */
+export type LinkLine = { raw: string; result: ParseResult; at: string; answersQuery?: boolean };
 
 export type SerialLinkEvents = {
   /** Every line, valid or not, from the moment the port opened. */
@@ -61,12 +70,19 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
   #silenceTimer: NodeJS.Timeout | undefined;
   #presenceTimer: NodeJS.Timeout | undefined;
   #counts = { good: 0, bad: 0, bytes: 0 };
+  #unansweredQueries: number;
   #helloWaiter: { resolve(hello: HelloMessage): void; reject(error: PressgateError): void } | undefined;
 
   constructor(options: SerialLinkOptions) {
     super();
     this.path = options.path;
     this.#options = options;
+    this.#unansweredQueries = options.unansweredQueries ?? 0;
+  }
+
+  /** `?` sent (by this link, or carried over from an earlier one) that no HELLO has answered yet. */
+  get unansweredQueries(): number {
+    return this.#unansweredQueries;
   }
 
   get isUp(): boolean {
@@ -83,6 +99,7 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
       await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
     } catch (error) {
       this.#phase = 'closed';
+      this.#unansweredQueries = 0; // no port, so nothing of ours waits in it
       throw classifyOpenError(this.path, error);
     }
     const splitter = new LineSplitter({ maxLineBytes: MAX_LINE_BYTES });
@@ -115,7 +132,10 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
 
   /** Send a host-to-device line (a `\n` is added). */
   write(line: string): void {
-    this.#port?.write(`${line}\n`, 'latin1');
+    const port = this.#port;
+    if (port === undefined) return;
+    if (line === '?') this.#unansweredQueries += 1;
+    port.write(`${line}\n`, 'latin1');
   }
 
   /** Close the port; idempotent. Does not emit `down`; a pending `open()` rejects. */
@@ -152,9 +172,10 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
         reject: (error) => finish(() => reject(error)),
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      port.write('?\n');
-      // Ask once more halfway: a device that was still booting may have missed it.
-      timers.push(setTimeout(() => port.isOpen && port.write('?\n'), timeoutMs / 2));
+      this.write('?');
+      // Ask once more halfway, unless a HELLO came (which ends this wait and its timers):
+      // a device that was still booting may have missed the first one.
+      timers.push(setTimeout(() => port.isOpen && this.write('?'), timeoutMs / 2));
       timers.push(setTimeout(() => this.#helloWaiter?.reject(this.#noHelloError(timeoutMs)), timeoutMs));
     });
   }
@@ -200,6 +221,10 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     else this.#counts.bad += 1;
     if (this.#phase === 'up') this.#armSilence();
     const message = line.result.ok ? line.result.message : undefined;
+    if (message?.type === 'hello') {
+      line.answersQuery = this.#unansweredQueries > 0;
+      if (line.answersQuery) this.#unansweredQueries -= 1;
+    }
     if (message?.type === 'hello' && this.#phase === 'hello') {
       this.emit('hello', message);
       this.#helloWaiter?.resolve(message);

@@ -1,10 +1,18 @@
 /**
+ * The header a press must carry. A cross-origin page can only send it after a
+ * CORS preflight, which the relay never grants, so a form or a simple fetch
+ * from another site cannot press the virtual remote.
+ */
+export const PRESS_HEADER = 'x-pressgate-press';
+
+/**
  * The status page's browser script (plain ES2020, no framework, no build
  * step), inlined into the page under the CSP nonce. It renders only what
  * GET /v1/status, GET /v1/mapping and GET /v1/stream return, always through
  * textContent (never innerHTML), and presses virtual buttons through
  * POST /v1/remotes/:remoteId/buttons/:button/:action when the page says the
- * virtual remote is there. Keep `</script>` out of this text.
+ * virtual remote is there, with the PRESS_HEADER a cross-origin form cannot
+ * send. Keep `</script>` out of this text.
  */
 export const PAGE_SCRIPT = String.raw`
 (() => {
@@ -135,7 +143,7 @@ export const PAGE_SCRIPT = String.raw`
         const waitMs = last ? last.sentAt + (happenedAt - last.happenedAt) - performance.now() : 0;
         if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
         pacing.set(remoteId, { sentAt: performance.now(), happenedAt });
-        return fetch('/v1/remotes/' + encodeURIComponent(remoteId) + '/buttons/' + button + '/' + action, { method: 'POST' });
+        return fetch('/v1/remotes/' + encodeURIComponent(remoteId) + '/buttons/' + button + '/' + action, { method: 'POST', headers: { '${PRESS_HEADER}': '1' } });
       })
       .then(async (response) => {
         if (response.ok) return void (errorBox.textContent = '');

@@ -3,9 +3,11 @@ import type { PressgateConfig } from '@pressgate/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startHarness } from '../http/http.test-helpers.js';
-import { PAGE_SCRIPT } from './page-script.js';
+import { PAGE_SCRIPT, PRESS_HEADER } from './page-script.js';
 import { type PressAction, type StatusPageOptions, statusPagePlugin } from './plugin.js';
 import { pageTestConfig, SECRETS } from './status-page.test-helpers.js';
+
+const PRESS_HEADERS = { [PRESS_HEADER]: '1' };
 
 type Press = { remoteId: string; button: number; action: PressAction };
 
@@ -111,7 +113,11 @@ describe('POST /v1/remotes/:remoteId/buttons/:button/:action', () => {
   it('presses the virtual remote, in order, and answers 204', async () => {
     const { app, presses } = await pageApp();
     for (const action of ['down', 'up'] as const) {
-      const response = await app.inject({ method: 'POST', url: `/v1/remotes/kitchen/buttons/2/${action}` });
+      const response = await app.inject({
+        method: 'POST',
+        headers: PRESS_HEADERS,
+        url: `/v1/remotes/kitchen/buttons/2/${action}`,
+      });
       expect(response.statusCode).toBe(204);
     }
     expect(presses).toEqual([
@@ -129,7 +135,7 @@ describe('POST /v1/remotes/:remoteId/buttons/:button/:action', () => {
     ['a remote id with other characters', '/v1/remotes/kit%20chen/buttons/2/down'],
   ])('refuses %s with 400 and does not press', async (_what, url) => {
     const { app, presses } = await pageApp();
-    const response = await app.inject({ method: 'POST', url });
+    const response = await app.inject({ method: 'POST', headers: PRESS_HEADERS, url });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ statusCode: 400, code: 'ERR_HTTP_BAD_REQUEST' });
     expect(response.json().message).toContain(
@@ -140,7 +146,11 @@ describe('POST /v1/remotes/:remoteId/buttons/:button/:action', () => {
 
   it('answers 404 for a remote not in the config', async () => {
     const { app, presses } = await pageApp();
-    const response = await app.inject({ method: 'POST', url: '/v1/remotes/garage/buttons/1/down' });
+    const response = await app.inject({
+      method: 'POST',
+      headers: PRESS_HEADERS,
+      url: '/v1/remotes/garage/buttons/1/down',
+    });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'ERR_HTTP_NOT_FOUND' });
     expect(response.json().message).toContain('living-room, kitchen');
@@ -149,7 +159,11 @@ describe('POST /v1/remotes/:remoteId/buttons/:button/:action', () => {
 
   it('is not there without a virtual remote', async () => {
     const { app } = await pageApp({ virtualRemote: false });
-    const response = await app.inject({ method: 'POST', url: '/v1/remotes/kitchen/buttons/2/down' });
+    const response = await app.inject({
+      method: 'POST',
+      headers: PRESS_HEADERS,
+      url: '/v1/remotes/kitchen/buttons/2/down',
+    });
     expect(response.statusCode).toBe(404);
   });
 
@@ -158,6 +172,7 @@ describe('POST /v1/remotes/:remoteId/buttons/:button/:action', () => {
     for (const remoteAddress of ['192.168.1.20', '10.0.0.1', '::ffff:192.168.1.20', 'fe80::1']) {
       const response = await app.inject({
         method: 'POST',
+        headers: PRESS_HEADERS,
         url: '/v1/remotes/kitchen/buttons/2/down',
         remoteAddress,
       });
@@ -168,6 +183,7 @@ describe('POST /v1/remotes/:remoteId/buttons/:button/:action', () => {
     for (const remoteAddress of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) {
       const response = await app.inject({
         method: 'POST',
+        headers: PRESS_HEADERS,
         url: '/v1/remotes/kitchen/buttons/2/up',
         remoteAddress,
       });
@@ -176,9 +192,54 @@ describe('POST /v1/remotes/:remoteId/buttons/:button/:action', () => {
     expect(presses).toHaveLength(4);
   });
 
+  it.each([
+    ['a foreign Origin', { ...PRESS_HEADERS, origin: 'https://evil.example' }],
+    ['an Origin on another port of this host', { ...PRESS_HEADERS, origin: 'http://localhost:9999' }],
+    ['the opaque Origin null', { ...PRESS_HEADERS, origin: 'null' }],
+    ['no press header (what a cross-site form sends)', { origin: 'http://localhost:80' }],
+    ['a press header with another value', { [PRESS_HEADER]: 'yes' }],
+  ])('refuses %s with 403 as cross-site and does not press', async (_what, headers) => {
+    const { app, presses } = await pageApp();
+    const response = await app.inject({ method: 'POST', url: '/v1/remotes/kitchen/buttons/2/down', headers });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ statusCode: 403, code: 'ERR_HTTP_CROSS_SITE' });
+    expect(response.json().message).toMatch(/expected/);
+    expect(presses).toEqual([]);
+  });
+
+  it('takes a press with the header and an Origin naming this host, and never answers a CORS preflight', async () => {
+    const { app, presses } = await pageApp();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/remotes/kitchen/buttons/2/down',
+      headers: { ...PRESS_HEADERS, host: 'localhost:8787', origin: 'http://localhost:8787' },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(presses).toEqual([{ remoteId: 'kitchen', button: 2, action: 'down' }]);
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/remotes/kitchen/buttons/2/down',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': PRESS_HEADER,
+      },
+    });
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.headers['access-control-allow-headers']).toBeUndefined();
+  });
+
+  it('ships a page script that sends the press header', () => {
+    expect(PAGE_SCRIPT).toContain(`headers: { '${PRESS_HEADER}': '1' }`);
+  });
+
   it('lets a failing press through to the error handler', async () => {
     const { app } = await pageApp({ failPress: true });
-    const response = await app.inject({ method: 'POST', url: '/v1/remotes/kitchen/buttons/2/down' });
+    const response = await app.inject({
+      method: 'POST',
+      headers: PRESS_HEADERS,
+      url: '/v1/remotes/kitchen/buttons/2/down',
+    });
     expect(response.statusCode).toBe(500);
   });
 });
@@ -198,11 +259,16 @@ describe('inside the relay app', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     const status = await harness.app.inject({ method: 'GET', url: '/v1/status' });
     expect(status.json().link).toMatchObject({ state: 'unlinked' });
-    const press = await harness.app.inject({ method: 'POST', url: '/v1/remotes/living-room/buttons/1/down' });
+    const press = await harness.app.inject({
+      method: 'POST',
+      headers: PRESS_HEADERS,
+      url: '/v1/remotes/living-room/buttons/1/down',
+    });
     expect(press.statusCode).toBe(204);
     expect(presses).toEqual([{ remoteId: 'living-room', button: 1, action: 'down' }]);
     const refused = await harness.app.inject({
       method: 'POST',
+      headers: PRESS_HEADERS,
       url: '/v1/remotes/living-room/buttons/1/down',
       remoteAddress: '192.168.1.20',
     });

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { PressgateConfig } from '@pressgate/protocol';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { errorBody } from '../http/http-errors.js';
+import { ERROR_STATUS, errorBody, type HttpErrorCode } from '../http/http-errors.js';
 import { isLoopbackAddress } from '../http/request-auth.js';
 import { toMappingView } from './mapping-view.js';
 import { renderStatusPage } from './page-html.js';
+import { PRESS_HEADER } from './page-script.js';
 
 export const STATUS_PAGE_PATH = '/';
 export const MAPPING_PATH = '/v1/mapping';
@@ -60,11 +61,32 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
-function refuse(reply: FastifyReply, code: string, statusCode: number, message: string): FastifyReply {
+/** Answer with an error from the relay's one table of codes, in its body shape. */
+function refuse(reply: FastifyReply, code: HttpErrorCode, message: string): FastifyReply {
+  const statusCode = ERROR_STATUS[code];
   return reply
     .code(statusCode)
     .type('application/json; charset=utf-8')
     .send(errorBody(code, statusCode, message));
+}
+
+/**
+ * Why a press is refused as a possible cross-site request, or undefined when
+ * it came from the page: it must carry PRESS_HEADER (which a cross-origin
+ * page cannot send without a preflight, and OPTIONS is never answered with
+ * CORS headers), and an `Origin`, when the browser sends one, must name this
+ * very host.
+ */
+export function crossSiteProblem(request: FastifyRequest): string | undefined {
+  if (request.headers[PRESS_HEADER] !== '1') {
+    return `expected the header ${PRESS_HEADER}: 1 that the status page's script sends, and the request had none: press the buttons on the status page (or send the header)`;
+  }
+  const origin = request.headers.origin;
+  if (origin === undefined) return undefined;
+  const host = request.headers.host;
+  const originHost = URL.canParse(origin) ? new URL(origin).host : undefined;
+  if (host !== undefined && originHost === host.toLowerCase()) return undefined;
+  return `expected a press from a page served by this relay (Origin http://${host ?? '<host>'}), and it came from Origin ${JSON.stringify(origin.slice(0, 200))}: open the status page on this relay itself`;
 }
 
 /**
@@ -100,16 +122,16 @@ export async function statusPagePlugin(app: FastifyInstance, options: StatusPage
       return refuse(
         reply,
         'ERR_HTTP_NOT_LOOPBACK',
-        403,
         `the virtual remote is pressed from this host (loopback) only, and the request came from ${address ?? 'an unknown address'}: open the status page on the relay's host`,
       );
     }
+    const crossSite = crossSiteProblem(request);
+    if (crossSite !== undefined) return refuse(reply, 'ERR_HTTP_CROSS_SITE', crossSite);
     const parsed = PressParams.safeParse(request.params);
     if (!parsed.success) {
       return refuse(
         reply,
         'ERR_HTTP_BAD_REQUEST',
-        400,
         `expected POST /v1/remotes/<remoteId>/buttons/<1-16>/<down|up>: ${z.prettifyError(parsed.error)}`,
       );
     }
@@ -119,7 +141,6 @@ export async function statusPagePlugin(app: FastifyInstance, options: StatusPage
       return refuse(
         reply,
         'ERR_HTTP_NOT_FOUND',
-        404,
         `no remote with id ${JSON.stringify(remoteId)} in the config; expected one of: ${remotes.map((remote) => remote.id).join(', ') || '(none)'}`,
       );
     }
