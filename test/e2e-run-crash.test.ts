@@ -80,7 +80,11 @@ describe('pressgate run killed mid-delivery (real processes, real pty, emulator)
     const { remote } = await plugIn(dir);
     await waitFor(
       'the ChangeReport of the plugged-in remote',
-      () => state.accepted().some((event) => event.name === 'ChangeReport'),
+      // OK, not just any report: linking first reports the remote UNREACHABLE (it was not plugged in).
+      () =>
+        state
+          .accepted()
+          .some((event) => event.name === 'ChangeReport' && JSON.stringify(event.message).includes('"OK"')),
       () => state.requests(),
     );
     const acceptedBefore = state.accepted().length;

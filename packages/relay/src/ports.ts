@@ -33,13 +33,24 @@ export type GestureInput = {
   remoteId: string;
   button: number;
   gesture: Gesture;
-  /** When the device detected it (ISO 8601 UTC); defaults to now. */
+  /**
+   * When the device detected it (ISO 8601 UTC); defaults to now. More than 5 s ahead of the
+   * relay's clock is refused (ERR_INGEST_FUTURE_TIME); slightly ahead is clamped to now.
+   */
   at?: string;
 };
 
 export type IngestResult =
   | { ok: true; messageId: string; endpointId: string; eventId: string }
-  | { ok: false; code: 'ERR_INGEST_UNMAPPED' | 'ERR_INGEST_UNKNOWN_REMOTE'; message: string };
+  | {
+      ok: false;
+      code:
+        | 'ERR_INGEST_UNMAPPED'
+        | 'ERR_INGEST_UNKNOWN_REMOTE'
+        | 'ERR_INGEST_FUTURE_TIME'
+        | 'ERR_INGEST_BAD_TIME';
+      message: string;
+    };
 
 export type DeliveryOutcome = 'delivered' | 'expired' | 'dead_letter' | 'relink_required';
 
@@ -94,7 +105,13 @@ export interface RelayCore {
   /** Map a gesture, persist the event in the outbox, schedule delivery. */
   ingest(input: GestureInput): Promise<IngestResult>;
   outboxCounts(): OutboxCounts;
+  /** The last finished events of every outcome, most recent first (bounded). */
   recentDeliveries(): readonly DeliveryRecord[];
+  /**
+   * The last failures (expired, dead_letter, relink_required), most recent first, in a ring of
+   * their own: any number of deliveries never pushes them out.
+   */
+  recentFailures(): readonly DeliveryRecord[];
   remotes(): readonly RemoteStatus[];
   /** Subscribe to relay events; returns the unsubscribe function. */
   subscribe(listener: (event: RelayEvent) => void): () => void;

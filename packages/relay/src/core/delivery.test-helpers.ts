@@ -17,6 +17,9 @@ import { TokenManager } from './token-manager.js';
 
 export const INSTANCE = '4f0c8a3e-2b7d-4c1e-9a55-0d6f3b2e7c10';
 
+/** When delivery started a send (epoch ms) and the timeout it asked for. */
+export type SendStart = { at: number; timeoutMs?: number };
+
 export type HarnessOptions = {
   gateway: ScriptedHandler;
   lwa?: ScriptedHandler;
@@ -45,10 +48,17 @@ export async function startHarness(options: HarnessOptions) {
   await outbox.open();
   const client = new GatewayClient({ url: gateway.url, requestTimeoutMs: options.requestTimeoutMs ?? 2_000 });
   const records: DeliveryRecord[] = [];
+  // The real client, with each send's start (delivery's clock, Date.now) and time budget recorded.
+  const sends: SendStart[] = [];
   const delivery = new Delivery({
     outbox,
     tokens,
-    gateway: client,
+    gateway: {
+      send: (message, token, signal, timeoutMs) => {
+        sends.push(timeoutMs === undefined ? { at: Date.now() } : { at: Date.now(), timeoutMs });
+        return client.send(message, token, signal, timeoutMs);
+      },
+    },
     withScopeToken: (message, token) => withScopeToken(message as never, token),
     maxEventAgeMs: options.maxEventAgeMs ?? 30_000,
     logger: logs.logger,
@@ -68,7 +78,7 @@ export async function startHarness(options: HarnessOptions) {
       timeoutMs,
       () => ({ records, requests: gateway.requests.length }),
     );
-  return { dataDir, lwa, gateway, logs, tokens, outbox, client, delivery, records, waitForRecords };
+  return { dataDir, lwa, gateway, logs, tokens, outbox, client, delivery, records, sends, waitForRecords };
 }
 
 /** An outbox entry for a SimpleEvent created at `createdAt` (epoch ms). */
@@ -76,6 +86,7 @@ export function simpleEntry(
   endpointId = 'living-room',
   createdAt = Date.now(),
   eventId = 'Button.SinglePush.1',
+  enqueuedAt = Date.now(),
 ): OutboxEntry {
   const messageId = newMessageId();
   const message = buildSimpleEvent({
@@ -90,7 +101,7 @@ export function simpleEntry(
     endpointId,
     eventId,
     createdAt: new Date(createdAt).toISOString(),
-    enqueuedAt: new Date().toISOString(),
+    enqueuedAt: new Date(enqueuedAt).toISOString(),
     message: message as unknown as Record<string, unknown>,
   };
 }

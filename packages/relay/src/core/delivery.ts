@@ -16,7 +16,11 @@ export interface AccessTokenSource {
 
 /** What delivery needs from the gateway client. */
 export interface EventSender {
-  send(message: unknown, token: string, signal?: AbortSignal): Promise<GatewayResult>;
+  /**
+   * `timeoutMs` bounds this one request (the event's remaining age budget); the sender uses
+   * the smaller of it and its own request timeout.
+   */
+  send(message: unknown, token: string, signal?: AbortSignal, timeoutMs?: number): Promise<GatewayResult>;
 }
 
 export type DeliveryOptions = {
@@ -197,12 +201,15 @@ export class Delivery {
         continue;
       }
       // Checked again right before the attempt: getting a token may have taken a while.
-      if (this.#clock.now() >= deadline) continue;
+      const remainingMs = deadline - this.#clock.now();
+      if (remainingMs <= 0) continue;
       attempts += 1;
+      // The request may not outlive the event: an answer after the deadline would be a late send.
       const result = await this.#options.gateway.send(
         this.#options.withScopeToken(entry.message, token),
         token,
         this.#sendAbort.signal,
+        remainingMs,
       );
       if (result.kind === 'aborted') return undefined;
       if (result.kind === 'network') {
@@ -327,8 +334,14 @@ function pick(last: { code?: string; description?: string }): { code?: string; d
   return result;
 }
 
-/** The event's age counts from its device time; a bad stored time falls back to the enqueue time. */
-function ageOrigin(entry: OutboxEntry): number {
+/**
+ * The event's age counts from its device time, but never from later than when the relay took
+ * it (a device time in the future must not push the deadline out); a bad stored time falls
+ * back to the enqueue time.
+ */
+export function ageOrigin(entry: Pick<OutboxEntry, 'createdAt' | 'enqueuedAt'>): number {
   const created = Date.parse(entry.createdAt);
-  return Number.isFinite(created) ? created : Date.parse(entry.enqueuedAt);
+  const enqueued = Date.parse(entry.enqueuedAt);
+  if (!Number.isFinite(created)) return enqueued;
+  return Number.isFinite(enqueued) ? Math.min(created, enqueued) : created;
 }

@@ -35,7 +35,13 @@ export async function readOutboxOnDisk(dataDir: string): Promise<OutboxFile & { 
   const journalText = await readOrEmpty(journalFile);
   const data: OutboxFile =
     snapshotText === ''
-      ? { version: 1, pending: [], finished: [], totals: { delivered: 0, expired: 0, deadLetter: 0 } }
+      ? {
+          version: 1,
+          pending: [],
+          finished: [],
+          failures: [],
+          totals: { delivered: 0, expired: 0, deadLetter: 0 },
+        }
       : OutboxFile.parse(JSON.parse(snapshotText));
   const { lines } = parseJournal(journalFile, journalText, schemaParser(OutboxJournalLine));
   replayJournal(data, lines, DEFAULT_RECORD_LIMIT);

@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPressgateError } from '@pressgate/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -7,7 +7,10 @@ import { OUTBOX_FILE, OUTBOX_JOURNAL_FILE, Outbox, type OutboxEntry } from './ou
 import { readOutboxOnDisk, spawnCrashChild } from './outbox.test-helpers.js';
 import { captureLogs, makeTempDir } from './test-support.test-helpers.js';
 
-async function openOutbox(dataDir: string, options: { compactAtBytes?: number } = {}) {
+async function openOutbox(
+  dataDir: string,
+  options: { compactAtBytes?: number; recordLimit?: number; failureLimit?: number } = {},
+) {
   const logs = captureLogs();
   const outbox = new Outbox({ dataDir, logger: logs.logger, ...options });
   await outbox.open();
@@ -29,7 +32,58 @@ const delivered = (entry: OutboxEntry) => ({
   finishedAt: new Date().toISOString(),
 });
 
+const finished = (entry: OutboxEntry, outcome: 'delivered' | 'expired' | 'dead_letter') => ({
+  ...delivered(entry),
+  outcome,
+  ...(outcome === 'delivered' ? {} : { code: outcome === 'expired' ? 'ERR_OUTBOX_EXPIRED' : 'X' }),
+});
+
 describe('outbox', () => {
+  it('takes a failed add back out of memory, so neither status nor a later write shows it', async () => {
+    const dataDir = await makeTempDir();
+    // Every group is a compaction (temp file, rename). The service usually runs as root, where a
+    // read-only mode does not stop writes: a directory where the temp file goes does.
+    const { outbox } = await openOutbox(dataDir, { compactAtBytes: 1 });
+    const kept = simpleEntry();
+    await outbox.add(kept);
+    const blocker = join(dataDir, `.${OUTBOX_FILE}.tmp`);
+    await mkdir(blocker);
+    const lost = simpleEntry();
+    const error = await outbox.add(lost).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isPressgateError(error, 'ERR_STORE_WRITE')).toBe(true);
+    expect(ids(outbox.pending())).toEqual([kept.messageId]);
+    expect(outbox.counts().pending).toBe(1);
+    await rmdir(blocker);
+    const next = simpleEntry();
+    await outbox.add(next);
+    expect(ids((await readOutboxOnDisk(dataDir)).pending)).toEqual([kept.messageId, next.messageId]);
+    await outbox.close();
+    const reopened = await openOutbox(dataDir);
+    expect(ids(reopened.outbox.pending())).toEqual([kept.messageId, next.messageId]);
+  });
+
+  it('keeps the last failures in their own ring, whatever number of deliveries follow, across a reopen', async () => {
+    const dataDir = await makeTempDir();
+    const { outbox } = await openOutbox(dataDir, { recordLimit: 5, failureLimit: 2 });
+    const entries = Array.from({ length: 23 }, () => simpleEntry());
+    for (const entry of entries) await outbox.add(entry);
+    const [e0, e1, e2] = entries as [OutboxEntry, OutboxEntry, OutboxEntry];
+    await outbox.finish(finished(e0, 'dead_letter'));
+    await outbox.finish(finished(e1, 'expired'));
+    await outbox.finish(finished(e2, 'expired'));
+    for (const entry of entries.slice(3)) await outbox.finish(finished(entry, 'delivered'));
+    expect(outbox.records().map((record) => record.outcome)).toEqual(Array(5).fill('delivered'));
+    expect(ids(outbox.failures() as unknown as OutboxEntry[])).toEqual([e2.messageId, e1.messageId]);
+    expect(outbox.counts()).toEqual({ pending: 0, delivered: 20, expired: 2, deadLetter: 1 });
+    await outbox.close();
+    const reopened = await openOutbox(dataDir, { recordLimit: 5, failureLimit: 2 });
+    expect(ids(reopened.outbox.failures() as unknown as OutboxEntry[])).toEqual([e2.messageId, e1.messageId]);
+    expect(reopened.outbox.records()).toHaveLength(5);
+  });
+
   it('each of many concurrent adds is on disk when it resolves, and survives a reopen', async () => {
     const dataDir = await makeTempDir();
     const { outbox } = await openOutbox(dataDir);

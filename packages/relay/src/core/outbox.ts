@@ -9,6 +9,8 @@ import { ensureDataDir, JsonFileAdapter, type StoreParser } from './json-file-st
 export const OUTBOX_FILE = 'outbox.json';
 export const OUTBOX_JOURNAL_FILE = 'outbox.journal';
 export const DEFAULT_RECORD_LIMIT = 200;
+/** Failure records (expired, dead_letter, relink_required) kept apart, so deliveries never push them out. */
+export const DEFAULT_FAILURE_LIMIT = 50;
 const DEFAULT_COMPACT_AT_BYTES = 1024 * 1024;
 /** How long finish lines alone wait for an add's group to ride with, before they get their own. */
 const DEFAULT_FINISH_FLUSH_MS = 10;
@@ -51,6 +53,8 @@ export const OutboxFile = z.object({
   pending: z.array(OutboxEntry),
   /** Most recent last; bounded. */
   finished: z.array(DeliveryRecordSchema),
+  /** Failures only, most recent last; bounded separately (absent in files before it existed). */
+  failures: z.array(DeliveryRecordSchema).default([]),
   totals: z.object({
     delivered: z.number(),
     expired: z.number(),
@@ -70,6 +74,8 @@ export type OutboxOptions = {
   dataDir: string;
   /** Finished records kept (delivered, expired, dead-lettered); default 200. */
   recordLimit?: number;
+  /** Failure records kept apart from the deliveries (expired, dead_letter, relink_required); default 50. */
+  failureLimit?: number;
   /** The journal is folded into outbox.json once it grows past this; default 1 MiB. */
   compactAtBytes?: number;
   /** Where a torn journal tail is reported; silent when omitted. */
@@ -78,12 +84,17 @@ export type OutboxOptions = {
   finishFlushMs?: number;
 };
 
-type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+/** `undo` takes a change back out of the in-memory state when its group could not be written. */
+type Waiter = { resolve: () => void; reject: (error: unknown) => void; undo?: () => void };
+
+/** How many records of each kind are kept. */
+export type RecordLimits = { records: number; failures: number };
 
 const emptyFile = (): OutboxFile => ({
   version: 1,
   pending: [],
   finished: [],
+  failures: [],
   totals: { delivered: 0, expired: 0, deadLetter: 0 },
 });
 
@@ -94,25 +105,35 @@ const emptyFile = (): OutboxFile => ({
 export function replayJournal(
   data: OutboxFile,
   lines: readonly OutboxJournalLine[],
-  recordLimit: number,
+  limits: RecordLimits | number,
 ): number {
   const from = data.seq ?? 0;
   let seq = from;
   for (const line of lines) {
     if (line.s <= from) continue;
     if ('add' in line) data.pending.push(line.add);
-    else applyFinish(data, line.finish, recordLimit);
+    else applyFinish(data, line.finish, limits);
     seq = Math.max(seq, line.s);
   }
   return seq;
 }
 
-function applyFinish(data: OutboxFile, record: OutboxFile['finished'][number], recordLimit: number): void {
+function applyFinish(
+  data: OutboxFile,
+  record: OutboxFile['finished'][number],
+  limits: RecordLimits | number,
+): void {
+  const { records: recordLimit, failures: failureLimit } =
+    typeof limits === 'number' ? { records: limits, failures: DEFAULT_FAILURE_LIMIT } : limits;
   // Entries finish roughly in the order they were added: the search ends near the front.
   const index = data.pending.findIndex((entry) => entry.messageId === record.messageId);
   if (index >= 0) data.pending.splice(index, 1);
   data.finished.push(record);
   if (data.finished.length > recordLimit) data.finished.splice(0, data.finished.length - recordLimit);
+  if (record.outcome !== 'delivered') {
+    data.failures.push(record);
+    if (data.failures.length > failureLimit) data.failures.splice(0, data.failures.length - failureLimit);
+  }
   if (record.outcome === 'delivered') data.totals.delivered += 1;
   else if (record.outcome === 'expired') data.totals.expired += 1;
   else data.totals.deadLetter += 1;
@@ -188,7 +209,7 @@ export class Outbox {
     const text = await journal.open();
     try {
       const contents = parseJournal(journal.file, text, schemaParser(OutboxJournalLine));
-      const seq = replayJournal(data, contents.lines, this.#recordLimit);
+      const seq = replayJournal(data, contents.lines, this.#limits);
       if (contents.tornTail !== undefined) {
         this.#logger.warn(
           { file: journal.file, ...contents.tornTail },
@@ -237,8 +258,11 @@ export class Outbox {
     return this.#closing;
   }
 
-  get #recordLimit(): number {
-    return this.#options.recordLimit ?? DEFAULT_RECORD_LIMIT;
+  get #limits(): RecordLimits {
+    return {
+      records: this.#options.recordLimit ?? DEFAULT_RECORD_LIMIT,
+      failures: this.#options.failureLimit ?? DEFAULT_FAILURE_LIMIT,
+    };
   }
 
   get isOpen(): boolean {
@@ -249,15 +273,23 @@ export class Outbox {
     return this.#data?.pending ?? [];
   }
 
-  /** Resolves once the entry is on disk. */
+  /**
+   * Resolves once the entry is on disk. When its write fails the entry is taken back out of
+   * the state before anything else is written (the caller was told it failed: no phantom
+   * pending event in status, and no later compaction may store it).
+   */
   async add(entry: OutboxEntry): Promise<void> {
-    this.#require().pending.push(entry);
-    await this.#commit({ add: entry });
+    const data = this.#require();
+    data.pending.push(entry);
+    await this.#commit({ add: entry }, () => {
+      const index = data.pending.lastIndexOf(entry);
+      if (index >= 0) data.pending.splice(index, 1);
+    });
   }
 
   /** Removes the entry and keeps a bounded record; resolves once that is on disk. */
   async finish(record: DeliveryRecord): Promise<void> {
-    applyFinish(this.#require(), record, this.#recordLimit);
+    applyFinish(this.#require(), record, this.#limits);
     await this.#commit({ finish: record });
   }
 
@@ -271,10 +303,17 @@ export class Outbox {
     return [...(this.#data ?? emptyFile()).finished].reverse() as DeliveryRecord[];
   }
 
-  #commit(change: { add: OutboxEntry } | { finish: DeliveryRecord }): Promise<void> {
+  /** Failure records (expired, dead_letter, relink_required), most recent first; kept apart from deliveries. */
+  failures(): readonly DeliveryRecord[] {
+    return [...(this.#data ?? emptyFile()).failures].reverse() as DeliveryRecord[];
+  }
+
+  #commit(change: { add: OutboxEntry } | { finish: DeliveryRecord }, undo?: () => void): Promise<void> {
     this.#seq += 1;
     this.#lines.push(`${JSON.stringify({ s: this.#seq, ...change })}\n`);
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    const done = new Promise<void>((resolve, reject) =>
+      this.#waiters.push(undo === undefined ? { resolve, reject } : { resolve, reject, undo }),
+    );
     if ('add' in change) {
       this.#adds += 1;
       this.#startWriter(false);
@@ -321,6 +360,8 @@ export class Outbox {
           for (const waiter of waiters) waiter.resolve();
         } catch (error) {
           this.#mustCompact = true;
+          // Undone before the next group (a compaction of the whole state) can store them.
+          for (const waiter of waiters) waiter.undo?.();
           for (const waiter of waiters) waiter.reject(error);
         }
       }

@@ -165,14 +165,21 @@ describe('PressgateRelayCore', () => {
     const h = await startCore({});
     await h.core.setRemoteStatus('living-room', { connected: true, deviceId: 'rmt-00a1', firmware: '0.3.0' });
     expect(h.core.outboxCounts().pending).toBe(0);
+    // Linking reports the state that changed while unlinked.
     await h.core.tokens.acceptGrant(AUTH_CODE);
+    await h.deliveries(1);
     await h.core.setRemoteStatus('living-room', { connected: false });
     await h.core.setRemoteStatus('living-room', { connected: false });
     await h.core.setRemoteStatus('living-room', { connected: true });
-    await h.deliveries(2);
+    await h.deliveries(3);
     const reports = bodies(h.gateway.requests);
-    expect(reports.map((body) => body.event.header.name)).toEqual(['ChangeReport', 'ChangeReport']);
+    expect(reports.map((body) => body.event.header.name)).toEqual([
+      'ChangeReport',
+      'ChangeReport',
+      'ChangeReport',
+    ]);
     expect(reports.map((body) => body.event.payload.change.properties[0].value.value)).toEqual([
+      'OK',
       'UNREACHABLE',
       'OK',
     ]);
@@ -191,6 +198,72 @@ describe('PressgateRelayCore', () => {
       }),
     ]);
     expect(h.events.filter((event) => event.type === 'remote')).toHaveLength(4);
+  });
+
+  it('after relinking, reports a connectivity change made while relink_required, for known remotes only', async () => {
+    const h = await startCore({
+      link: true,
+      remotes: [
+        remote('living-room', 'living-room-remote'),
+        remote('hall', 'hall-remote', '0d6f3b2e-7c10-4c1e-9a55-4f0c8a3e2b7d'),
+      ],
+    });
+    await h.core.setRemoteStatus('living-room', { connected: true });
+    await h.deliveries(1);
+    await h.core.tokens.markRelinkRequired('SKILL_DISABLED_EXCEPTION');
+    await h.core.setRemoteStatus('living-room', { connected: false });
+    expect(h.core.outboxCounts().pending).toBe(0);
+    await h.core.tokens.acceptGrant(AUTH_CODE);
+    await h.deliveries(2);
+    const reports = bodies(h.gateway.requests);
+    expect(reports).toHaveLength(2);
+    // The hall remote was never seen by a listener: nothing is claimed about it.
+    expect(reports.map((body) => body.event.endpoint.endpointId)).toEqual([
+      'living-room-remote',
+      'living-room-remote',
+    ]);
+    expect(reports.map((body) => body.event.payload.change.properties[0].value.value)).toEqual([
+      'OK',
+      'UNREACHABLE',
+    ]);
+    expect(reports[1].event.endpoint.scope.token).toBe('Atza|access-2');
+  });
+
+  it('keeps failures apart from deliveries in recentFailures', async () => {
+    const h = await startCore({ link: true });
+    const stale = new Date(Date.now() - 60_000).toISOString();
+    await h.core.ingest({ remoteId: 'living-room', button: 1, gesture: 'single', at: stale });
+    await h.core.ingest({ remoteId: 'living-room', button: 1, gesture: 'double' });
+    const records = await h.deliveries(2);
+    expect(records.map((record) => record.outcome).sort()).toEqual(['delivered', 'expired']);
+    expect(h.core.recentFailures()).toEqual([
+      expect.objectContaining({ outcome: 'expired', createdAt: stale }),
+    ]);
+    expect(h.core.recentDeliveries()).toHaveLength(2);
+  });
+
+  it('refuses an at more than 5 s ahead of its clock and clamps a slightly early one to now', async () => {
+    const h = await startCore({ link: true });
+    const ahead = new Date(Date.now() + 60_000).toISOString();
+    const refused = await h.core.ingest({ remoteId: 'living-room', button: 1, gesture: 'single', at: ahead });
+    expect(refused).toMatchObject({ ok: false, code: 'ERR_INGEST_FUTURE_TIME' });
+    expect(refused.ok ? '' : refused.message).toMatch(/ahead of the relay's clock.*NTP/);
+    expect(h.core.outboxCounts().pending).toBe(0);
+    const before = Date.now();
+    const slightly = new Date(before + 3_000).toISOString();
+    const accepted = await h.core.ingest({
+      remoteId: 'living-room',
+      button: 1,
+      gesture: 'single',
+      at: slightly,
+    });
+    const after = Date.now();
+    expect(accepted.ok).toBe(true);
+    const [record] = await h.deliveries(1);
+    const sent = Date.parse(bodies(h.gateway.requests)[0].event.payload.timestamp);
+    expect(sent).toBeGreaterThanOrEqual(before);
+    expect(sent).toBeLessThanOrEqual(after);
+    expect(Date.parse(record?.createdAt ?? '')).toBe(sent);
   });
 
   it('announces added and changed endpoints with AddOrUpdateReport and removed ones with DeleteReport', async () => {

@@ -47,6 +47,9 @@ export type RelayCoreOptions = {
 
 export type RemoteUpdate = { connected: boolean; deviceId?: string; firmware?: string };
 
+/** How far ahead of the relay's clock a gesture's `at` may be (clock skew between hosts). */
+export const MAX_FUTURE_SKEW_MS = 5_000;
+
 /** Discovery reports share one delivery queue, so they reach Alexa in order. */
 const DISCOVERY_QUEUE = 'alexa-discovery';
 
@@ -128,7 +131,14 @@ export class PressgateRelayCore implements RelayCore {
       await this.tokens.stop().catch(() => undefined);
       throw error;
     }
-    this.#unsubscribeLink = this.tokens.onLinkChange((status) => this.#emit({ type: 'link', status }));
+    this.#unsubscribeLink = this.tokens.onLinkChange((status) => {
+      this.#emit({ type: 'link', status });
+      if (status.state === 'linked') {
+        this.#reportAllConnectivity().catch((error: unknown) => {
+          this.#logger.error({ err: error }, 'could not queue the connectivity reports after linking');
+        });
+      }
+    });
     this.#delivery.start();
     this.#running = true;
     this.#logger.info(
@@ -155,7 +165,25 @@ export class PressgateRelayCore implements RelayCore {
 
   async ingest(input: GestureInput): Promise<IngestResult> {
     this.#requireRunning();
-    const at = input.at ?? new Date(this.#clock.now()).toISOString();
+    const receivedAt = this.#clock.now();
+    const deviceAt = input.at === undefined ? receivedAt : Date.parse(input.at);
+    if (!Number.isFinite(deviceAt)) {
+      return {
+        ok: false,
+        code: 'ERR_INGEST_BAD_TIME',
+        message: `expected at as a UTC ISO 8601 time ending in Z, got ${JSON.stringify(input.at)}; omit it to use the relay's time`,
+      };
+    }
+    if (deviceAt - receivedAt > MAX_FUTURE_SKEW_MS) {
+      return {
+        ok: false,
+        code: 'ERR_INGEST_FUTURE_TIME',
+        message: `at ${input.at} is ${Math.round(deviceAt - receivedAt)} ms ahead of the relay's clock (${new Date(receivedAt).toISOString()}); at most ${MAX_FUTURE_SKEW_MS} ms of skew is accepted: run NTP on the listener and relay hosts`,
+      };
+    }
+    // The event's age counts from min(at, receipt): a slightly fast listener clock can neither
+    // push the delivery deadline out nor give Amazon a timestamp from the future.
+    const at = new Date(Math.min(deviceAt, receivedAt)).toISOString();
     const target = resolveGesture(this.#config, input.remoteId, input.button, input.gesture);
     const gestureEvent = {
       type: 'gesture',
@@ -200,6 +228,10 @@ export class PressgateRelayCore implements RelayCore {
     return this.#outbox.records();
   }
 
+  recentFailures(): readonly DeliveryRecord[] {
+    return this.#outbox.failures();
+  }
+
   remotes(): readonly RemoteStatus[] {
     return [...this.#remotes.values()];
   }
@@ -238,19 +270,38 @@ export class PressgateRelayCore implements RelayCore {
     this.#emit({ type: 'remote', remote: next });
     const connectivity: Connectivity = update.connected ? 'OK' : 'UNREACHABLE';
     if (this.#reported.get(next.endpointId) === connectivity) return;
+    // While unlinked a change is not sent; the next transition to linked reports the state.
     if (!this.#running || this.tokens.status().state !== 'linked') return;
-    this.#reported.set(next.endpointId, connectivity);
-    const messageId = newMessageId();
-    const message = buildChangeReport({
-      endpointId: next.endpointId,
-      connectivity,
-      timeOfSample: now,
-      messageId,
-    });
     this.#logger.info({ remoteId, endpointId: next.endpointId, connectivity }, 'connectivity changed');
+    await this.#reportConnectivity(next.endpointId, connectivity, now);
+  }
+
+  /**
+   * On every transition to linked (AcceptGrant, relink): one ChangeReport per endpoint whose
+   * connectivity a listener has reported, so Alexa has the current state, including changes
+   * made while unlinked or relink_required.
+   */
+  async #reportAllConnectivity(): Promise<void> {
+    if (!this.#running) return;
+    const now = this.#clock.now();
+    for (const remote of this.#remotes.values()) {
+      if (remote.lastSeenAt === undefined) continue;
+      const connectivity: Connectivity = remote.connected ? 'OK' : 'UNREACHABLE';
+      this.#logger.info(
+        { remoteId: remote.id, endpointId: remote.endpointId, connectivity },
+        'linked: reporting current connectivity',
+      );
+      await this.#reportConnectivity(remote.endpointId, connectivity, now);
+    }
+  }
+
+  async #reportConnectivity(endpointId: string, connectivity: Connectivity, now: number): Promise<void> {
+    this.#reported.set(endpointId, connectivity);
+    const messageId = newMessageId();
+    const message = buildChangeReport({ endpointId, connectivity, timeOfSample: now, messageId });
     await this.#enqueue({
       messageId,
-      endpointId: next.endpointId,
+      endpointId,
       eventId: 'ChangeReport',
       createdAt: new Date(now).toISOString(),
       message,

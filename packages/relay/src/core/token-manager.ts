@@ -10,6 +10,12 @@ export const TOKENS_FILE = 'tokens.json';
 const DEFAULT_REFRESH_AHEAD_MS = 5 * 60_000;
 /** A token this close to expiry is never handed out, even when a refresh failed. */
 const EXPIRY_SAFETY_MS = 30_000;
+/** With LWA down, the last proactive try happens at least this long before expiry. */
+const LAST_TRY_BEFORE_EXPIRY_MS = 1_000;
+/** Proactive refreshes are at least this far apart (LWA handing out short-lived tokens must not cause a loop). */
+const MIN_REFRESH_INTERVAL_MS = 30_000;
+/** Backoff between proactive refresh attempts while LWA is down. */
+const DEFAULT_REFRESH_RETRY_MS = { initial: 5_000, max: 60_000 };
 
 export const TokenFile = z.object({
   version: z.literal(1),
@@ -29,6 +35,8 @@ export type TokenManagerOptions = {
   clock?: Clock;
   /** Refresh this long before expiry; default 5 minutes. */
   refreshAheadMs?: number;
+  /** Backoff between proactive refresh attempts while LWA fails; default 5 s doubling to 60 s. */
+  refreshRetryMs?: { initial: number; max: number };
 };
 
 /**
@@ -46,6 +54,12 @@ export class TokenManager implements TokenService {
   /** Bumped whenever the tokens are replaced, so a late refresh cannot undo a newer grant. */
   #generation = 0;
   #shutdown = new AbortController();
+  /** The proactive refresh (ahead of expiry, or the next retry); cleared by stop(). */
+  #timer: NodeJS.Timeout | undefined;
+  /** Proactive refresh attempts that failed in a row (for the backoff). */
+  #failedRefreshes = 0;
+  /** Clock time of the last token exchange or refresh in this process. */
+  #savedAt: number | undefined;
 
   constructor(options: TokenManagerOptions) {
     this.#options = options;
@@ -70,10 +84,13 @@ export class TokenManager implements TokenService {
     signal?.throwIfAborted();
     this.#store = store;
     this.#logger.info({ state: this.status().state }, 'token store opened');
+    this.#scheduleRefresh();
   }
 
   async stop(): Promise<void> {
     if (this.#store === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#shutdown.abort(new PressgateError('ERR_RELAY_STOPPED', 'the relay is stopping'));
     await this.#refreshing?.catch(() => undefined);
     await this.#store.adapter.flush();
@@ -113,6 +130,8 @@ export class TokenManager implements TokenService {
     this.#generation += 1;
     await this.#save(tokens);
     this.#logger.info({ expiresAt: this.status().accessTokenExpiresAt }, 'linked: AcceptGrant tokens stored');
+    this.#failedRefreshes = 0;
+    this.#scheduleRefresh();
     this.#emit();
   }
 
@@ -167,6 +186,8 @@ export class TokenManager implements TokenService {
     const store = this.#requireStore();
     if (store.db.data.refreshToken === undefined || store.db.data.relinkReason !== undefined) return;
     store.db.data.relinkReason = reason;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     await store.db.write();
     this.#logger.error(
       { reason },
@@ -177,6 +198,65 @@ export class TokenManager implements TokenService {
 
   #refreshAheadMs(): number {
     return this.#options.refreshAheadMs ?? DEFAULT_REFRESH_AHEAD_MS;
+  }
+
+  /**
+   * Arms the proactive refresh: `refreshAheadMs` before expiry, or after `retryInMs` when the
+   * last attempt failed. Nothing while unlinked, relink_required, or stopped.
+   */
+  #scheduleRefresh(retryInMs?: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const data = this.#store?.db.data;
+    if (data?.refreshToken === undefined || data.relinkReason !== undefined) return;
+    if (this.#shutdown.signal.aborted) return;
+    const now = this.#clock.now();
+    const expiresAt = data.accessTokenExpiresAt ?? now;
+    const untilExpiryMs = expiresAt - now;
+    let dueInMs = Math.max(
+      untilExpiryMs - this.#refreshAheadMs(),
+      this.#savedAt === undefined ? 0 : this.#savedAt + MIN_REFRESH_INTERVAL_MS - now,
+    );
+    if (retryInMs !== undefined) {
+      // A retry never waits past the expiry: one more try a second before the token is gone.
+      dueInMs =
+        untilExpiryMs > LAST_TRY_BEFORE_EXPIRY_MS
+          ? Math.min(retryInMs, untilExpiryMs - LAST_TRY_BEFORE_EXPIRY_MS)
+          : retryInMs;
+    }
+    // Capped so a long wait stays within setTimeout's range; an early wake just re-arms.
+    const waitMs = Math.min(Math.max(0, dueInMs), 2 ** 31 - 1);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#refreshAhead();
+    }, waitMs);
+    this.#timer.unref();
+  }
+
+  /** The timer's refresh: shares a lazy refresh already running; on failure retries with backoff. */
+  async #refreshAhead(): Promise<void> {
+    const data = this.#store?.db.data;
+    if (data?.refreshToken === undefined || data.relinkReason !== undefined) return;
+    if (this.#shutdown.signal.aborted) return;
+    const expiresAt = data.accessTokenExpiresAt ?? 0;
+    if (this.#clock.now() < expiresAt - this.#refreshAheadMs()) {
+      this.#scheduleRefresh();
+      return;
+    }
+    try {
+      // A refresh that succeeds re-arms the timer for the new expiry (#refresh).
+      await (this.#refreshing ?? this.#startRefresh());
+    } catch (error) {
+      if (this.#shutdown.signal.aborted || isPressgateError(error, 'ERR_LINK_RELINK_REQUIRED')) return;
+      this.#failedRefreshes += 1;
+      const retry = this.#options.refreshRetryMs ?? DEFAULT_REFRESH_RETRY_MS;
+      const retryInMs = Math.min(retry.max, retry.initial * 2 ** (this.#failedRefreshes - 1));
+      this.#logger.warn(
+        { code: codeOf(error), attempt: this.#failedRefreshes, retryInMs },
+        'refresh ahead of expiry failed; retrying',
+      );
+      this.#scheduleRefresh(retryInMs);
+    }
   }
 
   #startRefresh(): Promise<string> {
@@ -212,6 +292,9 @@ export class TokenManager implements TokenService {
     } else {
       this.#generation += 1;
       await this.#save(tokens);
+      // Lazy or proactive: the next proactive refresh moves to the new expiry.
+      this.#failedRefreshes = 0;
+      this.#scheduleRefresh();
     }
     this.#logger.info({ expiresAt: this.status().accessTokenExpiresAt }, 'access token refreshed');
     return tokens.accessToken;
@@ -220,6 +303,7 @@ export class TokenManager implements TokenService {
   async #save(tokens: LwaTokens): Promise<void> {
     const store = this.#requireStore();
     const now = this.#clock.now();
+    this.#savedAt = now;
     store.db.data = {
       version: 1,
       accessToken: tokens.accessToken,

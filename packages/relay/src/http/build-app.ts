@@ -90,6 +90,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     remotes: deps.core.remotes(),
     outbox: deps.core.outboxCounts(),
     deliveries: deps.core.recentDeliveries(),
+    failures: deps.core.recentFailures(),
   }));
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/metrics', async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send(metrics.render()));

@@ -79,6 +79,40 @@ describe('POST /v1/gestures', () => {
     expect(good.statusCode).toBe(202);
   });
 
+  it('answers 400 for an at more than 5 s in the future, and sends nothing', async () => {
+    const h = await startHarness();
+    await h.link();
+    const at = new Date(Date.now() + 30_000).toISOString();
+    const response = await h.postGesture({ remoteId: 'living-room', button: 1, gesture: 'single', at });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      statusCode: 400,
+      code: 'ERR_INGEST_FUTURE_TIME',
+      message: expect.stringMatching(/ahead of the relay's clock.*NTP/),
+    });
+    expect(h.core.outboxCounts().pending).toBe(0);
+    expect(h.emulator.requests()).toEqual([]);
+  });
+
+  it('accepts an at already older than maxEventAgeMs, records it as expired at once, never sends it', async () => {
+    const h = await startHarness({ maxEventAgeMs: 5_000 });
+    await h.link();
+    const at = new Date(Date.now() - 10_000).toISOString();
+    const response = await h.postGesture({ remoteId: 'living-room', button: 1, gesture: 'single', at });
+    expect(response.statusCode).toBe(202);
+    const { messageId } = response.json();
+    const failure = await waitFor(
+      'the expired record',
+      () => h.core.recentFailures().find((record) => record.messageId === messageId),
+      () => h.core.recentDeliveries(),
+    );
+    expect(failure).toMatchObject({ outcome: 'expired', attempts: 0, code: 'ERR_OUTBOX_EXPIRED' });
+    const status = await h.app.inject({ method: 'GET', url: '/v1/status' });
+    expect(status.json().failures).toEqual([expect.objectContaining({ messageId, outcome: 'expired' })]);
+    expect(status.json().deliveries).toEqual([expect.objectContaining({ messageId })]);
+    expect(h.emulator.accepted()).toEqual([]);
+  });
+
   it('without an API token accepts loopback callers only, before reading the body', async () => {
     const h = await startHarness({ app: { bodyLimitBytes: 1024 } });
     const gesture = { remoteId: 'kitchen', button: 1, gesture: 'single' };
