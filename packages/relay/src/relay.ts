@@ -5,6 +5,7 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 import type { Clock } from './core/clock.js';
 import { REDACT } from './core/redact.js';
 import { PressgateRelayCore } from './core/relay-core.js';
+import { SignatureLedger } from './core/signature-ledger.js';
 import { buildApp } from './http/build-app.js';
 import { statusPagePlugin, type VirtualRemoteControl } from './status-page/index.js';
 
@@ -28,7 +29,10 @@ export type Relay = {
   readonly core: PressgateRelayCore;
   /** http://host:port once started; undefined before. */
   readonly url: string | undefined;
-  /** Starts the core (token store, outbox, pending events), then listens on relay.host:relay.port. */
+  /**
+   * Opens the signature ledger, starts the core (token store, outbox, pending events), then
+   * listens on relay.host:relay.port.
+   */
   start(signal?: AbortSignal): Promise<string>;
   /** Closes the app; its onClose hook stops the core (flushing the outbox). Idempotent. */
   stop(): Promise<void>;
@@ -59,9 +63,15 @@ export function createRelay(options: RelayOptions): Relay {
       : { lwaRequestTimeoutMs: options.lwaRequestTimeoutMs }),
     ...(options.stopDrainMs === undefined ? {} : { stopDrainMs: options.stopDrainMs }),
   });
+  const { clock } = options;
+  const nowMs = (): number => clock?.now() ?? Date.now();
+  // Accepted directive signatures, on disk before a directive is processed: a restart does
+  // not reopen the replay window.
+  const signatures = new SignatureLedger({ dataDir: config.relay.dataDir, logger });
   const app = buildApp({
     core,
     logger,
+    signatures,
     directiveSecret: config.directives.secret,
     apiToken: config.relay.apiToken,
     discovery: () => core.discoveryEndpoints(),
@@ -69,7 +79,10 @@ export function createRelay(options: RelayOptions): Relay {
     ...(options.clock === undefined ? {} : { nowMs: options.clock.now }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
-  app.addHook('onClose', async () => core.stop());
+  app.addHook('onClose', async () => {
+    await core.stop();
+    await signatures.close();
+  });
 
   let current = config;
   void app.register(statusPagePlugin, { config: () => current, virtualRemote: options.virtualRemote });
@@ -78,7 +91,14 @@ export function createRelay(options: RelayOptions): Relay {
 
   const start = async (signal?: AbortSignal): Promise<string> => {
     if (url !== undefined) return url;
-    await core.start(signal);
+    await signatures.open(Math.floor(nowMs() / 1000));
+    try {
+      signal?.throwIfAborted();
+      await core.start(signal);
+    } catch (error) {
+      await signatures.close().catch(() => undefined);
+      throw error;
+    }
     try {
       signal?.throwIfAborted();
       await app.listen({
@@ -88,6 +108,7 @@ export function createRelay(options: RelayOptions): Relay {
       });
     } catch (error) {
       await core.stop().catch(() => undefined);
+      await signatures.close().catch(() => undefined);
       throw error;
     }
     const address = app.server.address() as AddressInfo;

@@ -2,7 +2,7 @@ import type { Connectivity, DiscoveryEndpoint } from '@pressgate/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { RelayCore } from '../ports.js';
-import { registerDirectiveRoute } from './directive-route.js';
+import { registerDirectiveRoute, type SignatureRecorder } from './directive-route.js';
 import { DEFAULT_HEARTBEAT_MS, registerEventStream } from './event-stream.js';
 import { registerGesturesRoute } from './gestures-route.js';
 import { registerErrorHandling } from './http-errors.js';
@@ -27,6 +27,8 @@ export type AppDeps = {
   bodyLimitBytes?: number;
   /** SSE heartbeat comment interval; default 15 s. */
   heartbeatMs?: number;
+  /** Durable replay memory (survives a restart); without it replays are refused in memory only. */
+  signatures?: SignatureRecorder;
 };
 
 /**
@@ -77,6 +79,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     discovery: deps.discovery,
     connectivity: deps.connectivity,
     nowMs,
+    signatures: deps.signatures,
   });
   registerGesturesRoute(app, { core: deps.core, apiToken: deps.apiToken });
   registerEventStream(app, {

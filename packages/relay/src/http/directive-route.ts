@@ -32,15 +32,28 @@ export type DirectiveRouteDeps = {
   discovery: () => readonly DiscoveryEndpoint[];
   connectivity: (endpointId: string) => Connectivity | undefined;
   nowMs: () => number;
+  /** Without one, replays are refused only while this process runs (memory only). */
+  signatures?: SignatureRecorder | undefined;
 };
 
 type AlexaAnswer = { event: object; context?: object };
 
 /**
+ * Durable memory of accepted signatures (the core's SignatureLedger). `record` resolves true
+ * once the signature is on disk, false when it was already recorded inside its window (a
+ * replay, possibly from before a restart); it rejects when the disk refuses.
+ */
+export type SignatureRecorder = {
+  record(signature: string, timestamp: number, nowUnixSeconds: number): Promise<boolean>;
+};
+
+/**
  * POST /alexa/directive: the signature over the raw body first (nothing is
- * read before it passes), then JSON, then the directive. Every directive that
- * got that far is answered 200 with the Alexa message to pass on, errors
- * included (the skill's Lambda hands them to Alexa unchanged).
+ * read before it passes), then the replay check (in memory, then the durable
+ * ledger, which records the signature before anything is processed), then
+ * JSON, then the directive. Every directive that got that far is answered 200
+ * with the Alexa message to pass on, errors included (the skill's Lambda hands
+ * them to Alexa unchanged).
  */
 export function registerDirectiveRoute(app: FastifyInstance, deps: DirectiveRouteDeps): void {
   const logger = deps.logger.child({ route: 'directives' });
@@ -48,20 +61,20 @@ export function registerDirectiveRoute(app: FastifyInstance, deps: DirectiveRout
 
   app.post(DIRECTIVE_PATH, async (request, reply) => {
     const rawBody = typeof request.body === 'string' ? request.body : '';
-    checkSignature(request, rawBody, deps, replays, logger);
+    await checkSignature(request, rawBody, deps, replays, logger);
     const parsed = parseJsonBody(rawBody);
     const answer = await answerDirective(parsed, deps, logger);
     return reply.code(200).send(answer);
   });
 }
 
-function checkSignature(
+async function checkSignature(
   request: FastifyRequest,
   rawBody: string,
   deps: DirectiveRouteDeps,
   replays: ReplayGuard,
   logger: Logger,
-): void {
+): Promise<void> {
   const header = request.headers[SIGNATURE_HEADER];
   const value = Array.isArray(header) ? header.join(',') : header;
   const nowS = Math.floor(deps.nowMs() / 1000);
@@ -71,7 +84,12 @@ function checkSignature(
     logger.warn({ code: verified.code, remoteAddress: request.ip }, 'directive refused: bad signature');
     throw new HttpError(verified.code, verified.message);
   }
-  if (replays.seen(verified.signature, verified.timestamp, nowS)) {
+  // The fast path first: a replay within this process never touches the disk.
+  const replayed =
+    replays.seen(verified.signature, verified.timestamp, nowS) ||
+    (deps.signatures !== undefined &&
+      !(await deps.signatures.record(verified.signature, verified.timestamp, nowS)));
+  if (replayed) {
     logger.warn({ code: 'ERR_SIGNATURE_REPLAY', remoteAddress: request.ip }, 'directive refused: replay');
     throw new HttpError(
       'ERR_SIGNATURE_REPLAY',
