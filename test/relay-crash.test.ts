@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEmulatorApp, createEmulatorState } from '@pressgate/emulator';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { spawnScript, waitFor, waitForLog } from './fixtures/e2e-more-cli.js';
 import {
   RELAY_CLIENT_ID,
   RELAY_CLIENT_SECRET,
@@ -13,7 +14,6 @@ import {
 } from './fixtures/relay-config.js';
 import { acceptGrant, discover, postSignedDirective } from './fixtures/relay-directives.js';
 
-const ROOT = join(import.meta.dirname, '..');
 const MAX_EVENT_AGE_MS = 20_000;
 
 type Child = {
@@ -23,57 +23,12 @@ type Child = {
   exited: Promise<number | null>;
 };
 
-async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  seen: () => unknown,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; seen: ${JSON.stringify(seen())}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** Spawns the relay as its own process (node + tsx loader, no wrapper, so a signal hits the relay itself). */
 async function spawnRelay(configPath: string): Promise<Child> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', join('test', 'fixtures', 'relay-main.ts'), configPath],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  const entries: Record<string, unknown>[] = [];
-  let stderr = '';
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines)
-      if (line.trim() !== '') entries.push(JSON.parse(line) as Record<string, unknown>);
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const url = await waitFor(
-    'the relay child to listen',
-    () => {
-      if (child.exitCode !== null) throw new Error(`the relay child exited ${child.exitCode}: ${stderr}`);
-      return entries.find((entry) => entry.msg === 'relay listening')?.url as string | undefined;
-    },
-    () => ({ stdout: entries.slice(-5), stderr }),
-  );
-  return { process: child, url, lines: () => entries, exited };
+  const child = spawnScript(join('test', 'fixtures', 'relay-main.ts'), [configPath]);
+  const listening = await waitForLog(child, 'relay listening');
+  const exited = child.exited.then((exit) => exit.code);
+  return { process: child.process, url: listening.url as string, lines: child.logs, exited };
 }
 
 describe('relay crash and restart', () => {

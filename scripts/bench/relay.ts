@@ -8,17 +8,23 @@
  * at the emulator's accept time of the last event; latency is send -> emulator accept time on
  * both sides. See README.md. Writes bench-results/relay.json.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, open as openFile, readFile, rm, writeFile } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSimpleEvent, type Gesture, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
+import { buildSimpleEvent, type Gesture } from '@pressgate/protocol';
 import { Pool } from 'undici';
+import {
+  type Child,
+  freePort,
+  linkOverHttp,
+  spawnCli,
+  startEmulatorChild,
+  stopChild,
+  waitForRelay,
+} from './children.js';
 import {
   formatNumber,
   formatSigned,
@@ -38,8 +44,6 @@ const EVENT_IDS = { single: 'Button.SinglePush.1', double: 'Button.DoublePush.1'
 /** How long a relay round may take to deliver its backlog after the last 202; also child start-up. */
 const DRAIN_TIMEOUT_MS = 60_000;
 const GOAL_RATIO = 0.7;
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join('packages', 'cli', 'src', 'main.ts');
 
 export type RelayBenchOptions = {
   events: number;
@@ -94,7 +98,6 @@ export type RelayBenchResult = { options: RelayBenchOptions; goalRatio: number; 
 };
 
 type Remote = { remoteId: string; endpointId: string; instance: string };
-type Child = { process: ChildProcess; exited: Promise<unknown>; stderr: () => string };
 type Context = { emulatorUrl: string; relayUrl: string; token: string; remotes: Remote[] };
 type Sent = { messageId: string; sentAtMs: number } | { failed: string };
 type Load = { results: Sent[]; client: number[]; startedAtMs: number };
@@ -108,75 +111,6 @@ function targetAt(remotes: readonly Remote[], endpoints: number, index: number) 
   const remote = remotes[index % endpoints] as Remote;
   const gesture = GESTURES[Math.floor(index / endpoints) % GESTURES.length] ?? 'single';
   return { ...remote, gesture, eventId: EVENT_IDS[gesture] };
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, seen: () => string): Promise<T> {
-  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}; seen: ${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** `pressgate <args>` as a child process (node + tsx, no wrapper, so SIGTERM reaches it). */
-function spawnCli(args: string[], stdout: 'pipe' | number, nodeFlags: string[] = []): Child {
-  const child = spawn(
-    process.execPath,
-    [...nodeFlags, '--conditions=source', '--import', 'tsx', MAIN, ...args],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', stdout, 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exited = child.exitCode === null ? once(child, 'exit') : Promise.resolve();
-  return { process: child, exited, stderr: () => stderr };
-}
-
-async function stopChild(child: Child | undefined): Promise<void> {
-  if (child === undefined || child.process.exitCode !== null || child.process.signalCode !== null) return;
-  child.process.kill('SIGTERM');
-  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body ?? {}),
-  });
-  const text = await response.text();
-  if (response.status !== 200 || text.includes('ErrorResponse'))
-    throw new Error(`POST ${url} answered ${response.status}: ${text}`);
-  return text;
-}
-
-async function postDirective(relayUrl: string, namespace: string, name: string, payload: object) {
-  const header = { namespace, name, payloadVersion: '3', messageId: randomUUID() };
-  const body = JSON.stringify({ directive: { header, payload } });
-  const signature = signDirective(DIRECTIVE_SECRET, body, Math.floor(Date.now() / 1000));
-  return post(`${relayUrl}/alexa/directive`, body, { [SIGNATURE_HEADER]: signature });
-}
-
-/** AcceptGrant (the relay exchanges the code with the emulator's LWA), then Discover -> emulator. */
-async function link(emulatorUrl: string, relayUrl: string): Promise<void> {
-  const { code } = JSON.parse(await post(`${emulatorUrl}/_emulator/authorization-codes`, {})) as {
-    code: string;
-  };
-  await postDirective(relayUrl, 'Alexa.Authorization', 'AcceptGrant', {
-    grant: { type: 'OAuth2.AuthorizationCode', code },
-    grantee: { type: 'BearerToken', token: 'Atza|bench-grantee' },
-  });
-  const scope = { type: 'BearerToken', token: 'Atza|bench-scope' };
-  const discovered = await postDirective(relayUrl, 'Alexa.Discovery', 'Discover', { scope });
-  await post(`${emulatorUrl}/_emulator/discovery`, discovered);
 }
 
 async function fetchAccepted(emulatorUrl: string): Promise<Accepted[]> {
@@ -294,15 +228,6 @@ async function relayRound(ctx: Context, endpoints: number, count: number, concur
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 function relayConfig(dataDir: string, port: number, emulatorUrl: string, remotes: readonly Remote[]) {
   const gestures = Object.fromEntries(GESTURES.map((gesture) => [gesture, { id: EVENT_IDS[gesture] }]));
   return {
@@ -339,20 +264,12 @@ export async function benchRelay(options: RelayBenchOptions = DEFAULT_OPTIONS): 
   let relay: Child | undefined;
   const log = await openFile(logFile, 'a', 0o600);
   try {
-    emulator = spawnCli(
-      ['emulator', '--port', '0', '--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET],
-      'pipe',
+    const started = await startEmulatorChild(
+      { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+      DRAIN_TIMEOUT_MS,
     );
-    let banner = '';
-    emulator.process.stdout?.on('data', (chunk: Buffer) => {
-      banner += chunk.toString('utf8');
-    });
-    const child = emulator;
-    const emulatorUrl = await waitFor(
-      'the emulator to listen',
-      async () => /emulator listening on (\S+)/.exec(banner)?.[1],
-      () => `${banner}${child.stderr()}`,
-    );
+    emulator = started.child;
+    const emulatorUrl = started.url;
     const configPath = join(dir, 'pressgate.yaml');
     // A port found free just now: the URL must be known without reading an info-level log line.
     const port = await freePort();
@@ -360,18 +277,9 @@ export async function benchRelay(options: RelayBenchOptions = DEFAULT_OPTIONS): 
     const profile =
       options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir];
     relay = spawnCli(['run', '--config', configPath, '--log-level', options.logLevel], log.fd, profile);
-    const relayChild = relay;
     const relayUrl = `http://127.0.0.1:${port}`;
-    await waitFor(
-      'the relay to listen',
-      async () => {
-        if (relayChild.process.exitCode !== null)
-          throw new Error(`pressgate run exited: ${relayChild.stderr()}`);
-        return (await fetch(`${relayUrl}/healthz`).catch(() => undefined))?.ok ? true : undefined;
-      },
-      () => relayChild.stderr(),
-    );
-    await link(emulatorUrl, relayUrl);
+    await waitForRelay(relay, relayUrl, DRAIN_TIMEOUT_MS);
+    await linkOverHttp(emulatorUrl, relayUrl, DIRECTIVE_SECRET);
     // The live access token the relay stored: the baseline sends as the same account.
     const tokens = JSON.parse(await readFile(join(dataDir, 'tokens.json'), 'utf8')) as {
       accessToken: string;

@@ -75,8 +75,8 @@ export async function startHarness(options: HarnessOptions) {
     waitFor(
       `${count} delivery records`,
       () => (records.length >= count ? records : undefined),
-      timeoutMs,
       () => ({ records, requests: gateway.requests.length }),
+      timeoutMs,
     );
   return { dataDir, lwa, gateway, logs, tokens, outbox, client, delivery, records, sends, waitForRecords };
 }

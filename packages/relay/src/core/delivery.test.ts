@@ -268,8 +268,8 @@ describe('delivery', () => {
     await waitFor(
       'one request per endpoint',
       () => (h.gateway.requests.length === 2 ? true : undefined),
-      5_000,
       () => h.gateway.requests.map((request) => parseSent(request.body).endpointId),
+      5_000,
     );
     expect(h.gateway.requests.map((request) => parseSent(request.body).endpointId).sort()).toEqual([
       'endpoint-a',
@@ -316,8 +316,8 @@ describe('delivery after a crash', () => {
     const [sentBefore] = await waitFor(
       'the child to send its event',
       () => (first.requests.length > 0 ? first.requests : undefined),
-      15_000,
       () => ({ printed: run.printed() }),
+      15_000,
     );
     // The gateway has the event; the process dies before any answer or finish write.
     run.child.kill('SIGKILL');

@@ -1,8 +1,17 @@
 import { setMaxListeners } from 'node:events';
 import { classifyGatewayResponse, isPressgateError } from '@pressgate/protocol';
 import type { Logger } from 'pino';
-import type { DeliveryOutcome, DeliveryRecord, LinkStatus } from '../ports.js';
+import type { DeliveryRecord, LinkStatus } from '../ports.js';
 import { type Clock, systemClock } from './clock.js';
+import {
+  ageOrigin,
+  answerDetails,
+  expiredOutcome,
+  type Finished,
+  type LastAnswer,
+  logDeliveryRecord,
+  toDeliveryRecord,
+} from './delivery-record.js';
 import type { GatewayResult } from './gateway-client.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 
@@ -39,11 +48,6 @@ export type DeliveryOptions = {
   maxResends?: number;
   networkBackoffMs?: { initial: number; max: number };
 };
-
-type Finished = Omit<
-  DeliveryRecord,
-  'messageId' | 'endpointId' | 'eventId' | 'createdAt' | 'finishedAt' | 'latencyMs'
->;
 
 /**
  * Sends outbox entries to the gateway: one in flight per endpoint (in order),
@@ -165,18 +169,12 @@ export class Delivery {
     let resends = 0;
     let refreshedAfter401 = false;
     let failures = 0;
-    let last: { status?: number; code?: string; description?: string } = {};
+    let last: LastAnswer = {};
     const backoffMs = (): number => Math.min(backoff.max, backoff.initial * 2 ** Math.max(0, failures - 1));
 
     while (this.#running) {
       if (this.#clock.now() >= deadline) {
-        return {
-          outcome: 'expired',
-          attempts,
-          ...(last.status === undefined ? {} : { status: last.status }),
-          code: 'ERR_OUTBOX_EXPIRED',
-          description: `not delivered within maxEventAgeMs (${maxEventAgeMs} ms)${last.code === undefined ? '' : `; last: ${last.code}${last.description === undefined ? '' : ` ${last.description}`}`}`,
-        };
+        return expiredOutcome(attempts, maxEventAgeMs, last);
       }
       let token: string;
       try {
@@ -226,7 +224,7 @@ export class Delivery {
       last = { status };
       if (result.code !== undefined) last.code = result.code;
       if (result.description !== undefined) last.description = result.description;
-      const answered = { attempts, status, ...pick(last) };
+      const answered = { attempts, status, ...answerDetails(last) };
       // One table (protocol's GATEWAY_ERROR_CODES) decides; a known code wins over the status.
       const category = classifyGatewayResponse(status, last.code);
       if (category === 'success') return { outcome: 'delivered', attempts, status };
@@ -267,35 +265,9 @@ export class Delivery {
   }
 
   async #finish(entry: OutboxEntry, finished: Finished): Promise<void> {
-    const now = this.#clock.now();
-    const record: DeliveryRecord = {
-      messageId: entry.messageId,
-      endpointId: entry.endpointId,
-      eventId: entry.eventId,
-      ...finished,
-      latencyMs: Math.max(0, now - Date.parse(entry.enqueuedAt)),
-      createdAt: entry.createdAt,
-      finishedAt: new Date(now).toISOString(),
-    };
+    const record = toDeliveryRecord(entry, finished, this.#clock.now());
     await this.#options.outbox.finish(record);
-    const fields = {
-      endpointId: record.endpointId,
-      eventId: record.eventId,
-      messageId: record.messageId,
-      outcome: record.outcome,
-      status: record.status,
-      code: record.code,
-      description: record.description,
-      latencyMs: record.latencyMs,
-      attempts: record.attempts,
-    };
-    const level: Record<DeliveryOutcome, 'info' | 'error'> = {
-      delivered: 'info',
-      expired: 'error',
-      dead_letter: 'error',
-      relink_required: 'error',
-    };
-    this.#logger[level[record.outcome]](fields, `event ${record.outcome.replace('_', ' ')}`);
+    logDeliveryRecord(this.#logger, record);
     try {
       this.#options.onRecord?.(record);
     } catch (error) {
@@ -327,21 +299,4 @@ export class Delivery {
   }
 }
 
-function pick(last: { code?: string; description?: string }): { code?: string; description?: string } {
-  const result: { code?: string; description?: string } = {};
-  if (last.code !== undefined) result.code = last.code;
-  if (last.description !== undefined) result.description = last.description;
-  return result;
-}
-
-/**
- * The event's age counts from its device time, but never from later than when the relay took
- * it (a device time in the future must not push the deadline out); a bad stored time falls
- * back to the enqueue time.
- */
-export function ageOrigin(entry: Pick<OutboxEntry, 'createdAt' | 'enqueuedAt'>): number {
-  const created = Date.parse(entry.createdAt);
-  const enqueued = Date.parse(entry.enqueuedAt);
-  if (!Number.isFinite(created)) return enqueued;
-  return Number.isFinite(enqueued) ? Math.min(created, enqueued) : created;
-}
+export { ageOrigin } from './delivery-record.js';

@@ -11,7 +11,7 @@ import {
   OutboxJournalLine,
   replayJournal,
   schemaParser,
-} from './outbox.js';
+} from './outbox-file.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const CHILD = join(import.meta.dirname, 'outbox-crash-child.test-helpers.ts');

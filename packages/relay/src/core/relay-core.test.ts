@@ -61,8 +61,8 @@ async function startCore(options: {
     waitFor(
       `${count} deliveries`,
       () => (records().length >= count ? records() : undefined),
-      10_000,
       () => ({ deliveries: records(), requests: gateway.requests.length }),
+      10_000,
     );
   return { dataDir, lwa, gateway, config, logs, core, events, deliveries };
 }

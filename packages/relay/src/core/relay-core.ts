@@ -1,19 +1,14 @@
 import {
-  buildAddOrUpdateReport,
-  buildChangeReport,
-  buildDeleteReport,
   buildSimpleEvent,
   type Connectivity,
   type DiscoveryEndpoint,
   GATEWAY_URLS,
-  type GatewayMessage,
   LWA_TOKEN_URL,
   newMessageId,
   type PressgateConfig,
   PressgateError,
   type RemoteConfig,
   resolveGesture,
-  withScopeToken,
 } from '@pressgate/protocol';
 import type { Logger } from 'pino';
 import type {
@@ -27,11 +22,23 @@ import type {
 } from '../ports.js';
 import { type Clock, systemClock } from './clock.js';
 import { Delivery } from './delivery.js';
+import { eventTime } from './event-time.js';
 import { GatewayClient } from './gateway-client.js';
 import { LwaClient } from './lwa-client.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
+import { Outbox } from './outbox.js';
 import { remoteToEndpoint } from './remote-endpoint.js';
+import { connectivityOf, RemoteStatuses, type RemoteUpdate } from './remote-statuses.js';
+import {
+  changeReportEntry,
+  diffEndpoints,
+  discoveryReportEntries,
+  type PendingEntry,
+} from './report-entries.js';
+import { scopedCopy } from './scope-token.js';
 import { TokenManager } from './token-manager.js';
+
+export { MAX_FUTURE_SKEW_MS } from './event-time.js';
+export type { RemoteUpdate } from './remote-statuses.js';
 
 export type RelayCoreOptions = {
   config: PressgateConfig;
@@ -44,14 +51,6 @@ export type RelayCoreOptions = {
   /** How long stop() waits for sends in flight; default 5 s. */
   stopDrainMs?: number;
 };
-
-export type RemoteUpdate = { connected: boolean; deviceId?: string; firmware?: string };
-
-/** How far ahead of the relay's clock a gesture's `at` may be (clock skew between hosts). */
-export const MAX_FUTURE_SKEW_MS = 5_000;
-
-/** Discovery reports share one delivery queue, so they reach Alexa in order. */
-const DISCOVERY_QUEUE = 'alexa-discovery';
 
 /**
  * The relay's core: maps gestures to events, keeps them in the durable outbox,
@@ -66,9 +65,7 @@ export class PressgateRelayCore implements RelayCore {
   readonly #gateway: GatewayClient;
   readonly #delivery: Delivery;
   readonly #listeners = new Set<(event: RelayEvent) => void>();
-  readonly #remotes = new Map<string, RemoteStatus>();
-  /** Connectivity last reported to Alexa, per endpointId. */
-  readonly #reported = new Map<string, Connectivity>();
+  readonly #remotes: RemoteStatuses;
   #config: PressgateConfig;
   #endpoints: Map<string, DiscoveryEndpoint>;
   #running = false;
@@ -115,7 +112,7 @@ export class PressgateRelayCore implements RelayCore {
       onRecord: (record) => this.#emit({ type: 'delivery', record }),
     });
     this.#endpoints = this.#endpointsOf(config);
-    this.#resetRemotes(config);
+    this.#remotes = new RemoteStatuses(config);
   }
 
   /** Opens the token store and the outbox, then resumes pending events. Undoes itself on failure. */
@@ -165,25 +162,9 @@ export class PressgateRelayCore implements RelayCore {
 
   async ingest(input: GestureInput): Promise<IngestResult> {
     this.#requireRunning();
-    const receivedAt = this.#clock.now();
-    const deviceAt = input.at === undefined ? receivedAt : Date.parse(input.at);
-    if (!Number.isFinite(deviceAt)) {
-      return {
-        ok: false,
-        code: 'ERR_INGEST_BAD_TIME',
-        message: `expected at as a UTC ISO 8601 time ending in Z, got ${JSON.stringify(input.at)}; omit it to use the relay's time`,
-      };
-    }
-    if (deviceAt - receivedAt > MAX_FUTURE_SKEW_MS) {
-      return {
-        ok: false,
-        code: 'ERR_INGEST_FUTURE_TIME',
-        message: `at ${input.at} is ${Math.round(deviceAt - receivedAt)} ms ahead of the relay's clock (${new Date(receivedAt).toISOString()}); at most ${MAX_FUTURE_SKEW_MS} ms of skew is accepted: run NTP on the listener and relay hosts`,
-      };
-    }
-    // The event's age counts from min(at, receipt): a slightly fast listener clock can neither
-    // push the delivery deadline out nor give Amazon a timestamp from the future.
-    const at = new Date(Math.min(deviceAt, receivedAt)).toISOString();
+    const time = eventTime(input.at, this.#clock.now());
+    if (!time.ok) return time;
+    const { at } = time;
     const target = resolveGesture(this.#config, input.remoteId, input.button, input.gesture);
     const gestureEvent = {
       type: 'gesture',
@@ -233,7 +214,7 @@ export class PressgateRelayCore implements RelayCore {
   }
 
   remotes(): readonly RemoteStatus[] {
-    return [...this.#remotes.values()];
+    return this.#remotes.list();
   }
 
   subscribe(listener: (event: RelayEvent) => void): () => void {
@@ -248,28 +229,20 @@ export class PressgateRelayCore implements RelayCore {
 
   /** Connectivity for ReportState; undefined for an endpoint not in the config. */
   connectivity(endpointId: string): Connectivity | undefined {
-    for (const remote of this.#remotes.values()) {
-      if (remote.endpointId === endpointId) return remote.connected ? 'OK' : 'UNREACHABLE';
-    }
-    return undefined;
+    return this.#remotes.connectivity(endpointId);
   }
 
   /** A listener's view of a remote; a connectivity change goes to Alexa as a ChangeReport (when linked). */
   async setRemoteStatus(remoteId: string, update: RemoteUpdate): Promise<void> {
-    const current = this.#remotes.get(remoteId);
-    if (current === undefined) {
+    const now = this.#clock.now();
+    const next = this.#remotes.update(remoteId, update, now);
+    if (next === undefined) {
       this.#logger.warn({ remoteId }, 'status for a remote not in the config ignored');
       return;
     }
-    const next: RemoteStatus = { ...current, connected: update.connected };
-    if (update.deviceId !== undefined) next.deviceId = update.deviceId;
-    if (update.firmware !== undefined) next.firmware = update.firmware;
-    const now = this.#clock.now();
-    next.lastSeenAt = new Date(now).toISOString();
-    this.#remotes.set(remoteId, next);
     this.#emit({ type: 'remote', remote: next });
-    const connectivity: Connectivity = update.connected ? 'OK' : 'UNREACHABLE';
-    if (this.#reported.get(next.endpointId) === connectivity) return;
+    const connectivity = connectivityOf(next);
+    if (!this.#remotes.isNewConnectivity(next.endpointId, connectivity)) return;
     // While unlinked a change is not sent; the next transition to linked reports the state.
     if (!this.#running || this.tokens.status().state !== 'linked') return;
     this.#logger.info({ remoteId, endpointId: next.endpointId, connectivity }, 'connectivity changed');
@@ -284,9 +257,9 @@ export class PressgateRelayCore implements RelayCore {
   async #reportAllConnectivity(): Promise<void> {
     if (!this.#running) return;
     const now = this.#clock.now();
-    for (const remote of this.#remotes.values()) {
+    for (const remote of this.#remotes.list()) {
       if (remote.lastSeenAt === undefined) continue;
-      const connectivity: Connectivity = remote.connected ? 'OK' : 'UNREACHABLE';
+      const connectivity = connectivityOf(remote);
       this.#logger.info(
         { remoteId: remote.id, endpointId: remote.endpointId, connectivity },
         'linked: reporting current connectivity',
@@ -296,60 +269,25 @@ export class PressgateRelayCore implements RelayCore {
   }
 
   async #reportConnectivity(endpointId: string, connectivity: Connectivity, now: number): Promise<void> {
-    this.#reported.set(endpointId, connectivity);
-    const messageId = newMessageId();
-    const message = buildChangeReport({ endpointId, connectivity, timeOfSample: now, messageId });
-    await this.#enqueue({
-      messageId,
-      endpointId,
-      eventId: 'ChangeReport',
-      createdAt: new Date(now).toISOString(),
-      message,
-    });
+    this.#remotes.markReported(endpointId, connectivity);
+    await this.#enqueue(changeReportEntry(endpointId, connectivity, now));
   }
 
   /** Takes a new config: AddOrUpdateReport for new/changed endpoints, DeleteReport for removed ones (when linked). */
   async updateConfig(config: PressgateConfig): Promise<void> {
-    const before = this.#endpoints;
     const after = this.#endpointsOf(config);
-    const changed = [...after.values()].filter(
-      (endpoint) => JSON.stringify(before.get(endpoint.endpointId)) !== JSON.stringify(endpoint),
-    );
-    const removed = [...before.keys()].filter((endpointId) => !after.has(endpointId));
+    const changes = diffEndpoints(this.#endpoints, after);
     this.#config = config;
     this.#endpoints = after;
-    this.#resetRemotes(config);
-    for (const endpointId of removed) this.#reported.delete(endpointId);
-    this.#logger.info({ changed: changed.length, removed: removed.length }, 'config updated');
+    this.#remotes.reset(config);
+    this.#remotes.forgetReported(changes.removed);
+    this.#logger.info({ changed: changes.changed.length, removed: changes.removed.length }, 'config updated');
     if (!this.#running || this.tokens.status().state !== 'linked') return;
     const now = new Date(this.#clock.now()).toISOString();
-    if (changed.length > 0) {
-      const messageId = newMessageId();
-      await this.#enqueue({
-        messageId,
-        endpointId: changed.map((endpoint) => endpoint.endpointId).join(','),
-        eventId: 'AddOrUpdateReport',
-        createdAt: now,
-        queue: DISCOVERY_QUEUE,
-        message: buildAddOrUpdateReport(changed, undefined, { messageId }),
-      });
-    }
-    if (removed.length > 0) {
-      const messageId = newMessageId();
-      await this.#enqueue({
-        messageId,
-        endpointId: removed.join(','),
-        eventId: 'DeleteReport',
-        createdAt: now,
-        queue: DISCOVERY_QUEUE,
-        message: buildDeleteReport(removed, undefined, { messageId }),
-      });
-    }
+    for (const entry of discoveryReportEntries(changes, now)) await this.#enqueue(entry);
   }
 
-  async #enqueue(
-    entry: Omit<OutboxEntry, 'enqueuedAt' | 'message'> & { message: GatewayMessage },
-  ): Promise<void> {
+  async #enqueue(entry: PendingEntry): Promise<void> {
     await this.#delivery.enqueue({
       ...entry,
       enqueuedAt: new Date(this.#clock.now()).toISOString(),
@@ -360,20 +298,6 @@ export class PressgateRelayCore implements RelayCore {
   #endpointsOf(config: PressgateConfig): Map<string, DiscoveryEndpoint> {
     const endpointOf = this.#options.endpointOf ?? remoteToEndpoint;
     return new Map(config.remotes.map((remote) => [remote.endpoint.endpointId, endpointOf(remote)]));
-  }
-
-  #resetRemotes(config: PressgateConfig): void {
-    const previous = new Map(this.#remotes);
-    this.#remotes.clear();
-    for (const remote of config.remotes) {
-      const known = previous.get(remote.id);
-      this.#remotes.set(
-        remote.id,
-        known === undefined
-          ? { id: remote.id, endpointId: remote.endpoint.endpointId, connected: false }
-          : { ...known, endpointId: remote.endpoint.endpointId },
-      );
-    }
   }
 
   #emit(event: RelayEvent): void {
@@ -394,19 +318,4 @@ export class PressgateRelayCore implements RelayCore {
       );
     }
   }
-}
-
-/**
- * The stored message with the access token as its scope, for one send. An event with an
- * endpoint (SimpleEvent, ChangeReport) gets a copy of just the path to its scope, not a deep
- * clone of the whole message (the input is not changed either way); discovery reports go
- * through the protocol's `withScopeToken`.
- */
-function scopedCopy(message: Record<string, unknown>, token: string): unknown {
-  const event = message.event as { endpoint?: Record<string, unknown> } | undefined;
-  if (token.length === 0 || event?.endpoint === undefined) {
-    return withScopeToken(message as unknown as GatewayMessage, token);
-  }
-  const scope = { type: 'BearerToken', token };
-  return { ...message, event: { ...event, endpoint: { ...event.endpoint, scope } } };
 }

@@ -85,21 +85,25 @@ export function captureLogs(): CapturedLogs {
   return { logger, lines, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails with what was seen. */
+/**
+ * Polls `check` every 20 ms until it returns something other than undefined or false; on
+ * timeout throws with `what` and whatever `seen()` reports. Shared by the relay's package tests
+ * and the cross-package tests in test/.
+ */
 export async function waitFor<T>(
   what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   seen: () => unknown = () => undefined,
+  timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value !== undefined) return value;
+    if (value !== undefined && value !== false) return value;
     if (performance.now() > deadline) {
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; seen: ${JSON.stringify(seen())}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -1,32 +1,18 @@
 import { isPressgateError, PressgateError } from '@pressgate/protocol';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { LinkStatus, TokenService } from '../ports.js';
 import { type Clock, systemClock } from './clock.js';
-import { type JsonStore, openJsonStore } from './json-file-store.js';
+import type { JsonStore } from './json-file-store.js';
 import type { LwaClient, LwaTokens } from './lwa-client.js';
+import { raceAbort } from './race-abort.js';
+import { refreshRetryMs, refreshWaitMs } from './refresh-schedule.js';
+import { openTokenFile, type TokenFile } from './token-file.js';
 
-export const TOKENS_FILE = 'tokens.json';
 const DEFAULT_REFRESH_AHEAD_MS = 5 * 60_000;
 /** A token this close to expiry is never handed out, even when a refresh failed. */
 const EXPIRY_SAFETY_MS = 30_000;
-/** With LWA down, the last proactive try happens at least this long before expiry. */
-const LAST_TRY_BEFORE_EXPIRY_MS = 1_000;
-/** Proactive refreshes are at least this far apart (LWA handing out short-lived tokens must not cause a loop). */
-const MIN_REFRESH_INTERVAL_MS = 30_000;
-/** Backoff between proactive refresh attempts while LWA is down. */
-const DEFAULT_REFRESH_RETRY_MS = { initial: 5_000, max: 60_000 };
 
-export const TokenFile = z.object({
-  version: z.literal(1),
-  accessToken: z.string().min(1).optional(),
-  refreshToken: z.string().min(1).optional(),
-  /** Epoch ms. */
-  accessTokenExpiresAt: z.number().optional(),
-  updatedAt: z.string().optional(),
-  relinkReason: z.string().optional(),
-});
-export type TokenFile = z.infer<typeof TokenFile>;
+export { TOKENS_FILE, TokenFile } from './token-file.js';
 
 export type TokenManagerOptions = {
   dataDir: string;
@@ -70,17 +56,7 @@ export class TokenManager implements TokenService {
   async start(signal?: AbortSignal): Promise<void> {
     if (this.#store !== undefined) return;
     this.#shutdown = new AbortController();
-    const store = await openJsonStore<TokenFile>({
-      dataDir: this.#options.dataDir,
-      name: TOKENS_FILE,
-      defaultData: () => ({ version: 1 }),
-      parse: (value) => {
-        const parsed = TokenFile.safeParse(value);
-        return parsed.success
-          ? { ok: true, data: parsed.data }
-          : { ok: false, reason: z.prettifyError(parsed.error) };
-      },
-    });
+    const store = await openTokenFile(this.#options.dataDir);
     signal?.throwIfAborted();
     this.#store = store;
     this.#logger.info({ state: this.status().state }, 'token store opened');
@@ -211,21 +187,13 @@ export class TokenManager implements TokenService {
     if (data?.refreshToken === undefined || data.relinkReason !== undefined) return;
     if (this.#shutdown.signal.aborted) return;
     const now = this.#clock.now();
-    const expiresAt = data.accessTokenExpiresAt ?? now;
-    const untilExpiryMs = expiresAt - now;
-    let dueInMs = Math.max(
-      untilExpiryMs - this.#refreshAheadMs(),
-      this.#savedAt === undefined ? 0 : this.#savedAt + MIN_REFRESH_INTERVAL_MS - now,
-    );
-    if (retryInMs !== undefined) {
-      // A retry never waits past the expiry: one more try a second before the token is gone.
-      dueInMs =
-        untilExpiryMs > LAST_TRY_BEFORE_EXPIRY_MS
-          ? Math.min(retryInMs, untilExpiryMs - LAST_TRY_BEFORE_EXPIRY_MS)
-          : retryInMs;
-    }
-    // Capped so a long wait stays within setTimeout's range; an early wake just re-arms.
-    const waitMs = Math.min(Math.max(0, dueInMs), 2 ** 31 - 1);
+    const waitMs = refreshWaitMs({
+      now,
+      expiresAt: data.accessTokenExpiresAt ?? now,
+      refreshAheadMs: this.#refreshAheadMs(),
+      savedAt: this.#savedAt,
+      ...(retryInMs === undefined ? {} : { retryInMs }),
+    });
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#refreshAhead();
@@ -249,8 +217,7 @@ export class TokenManager implements TokenService {
     } catch (error) {
       if (this.#shutdown.signal.aborted || isPressgateError(error, 'ERR_LINK_RELINK_REQUIRED')) return;
       this.#failedRefreshes += 1;
-      const retry = this.#options.refreshRetryMs ?? DEFAULT_REFRESH_RETRY_MS;
-      const retryInMs = Math.min(retry.max, retry.initial * 2 ** (this.#failedRefreshes - 1));
+      const retryInMs = refreshRetryMs(this.#failedRefreshes, this.#options.refreshRetryMs);
       this.#logger.warn(
         { code: codeOf(error), attempt: this.#failedRefreshes, retryInMs },
         'refresh ahead of expiry failed; retrying',
@@ -345,22 +312,4 @@ function relinkError(reason: string): PressgateError {
 
 function codeOf(error: unknown): string {
   return isPressgateError(error) ? error.code : 'UNKNOWN';
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,27 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { type Emulator, startEmulator } from '@pressgate/emulator';
-import {
-  PressgateConfig,
-  type PressgateConfigInput,
-  SIGNATURE_HEADER,
-  signDirective,
-} from '@pressgate/protocol';
+import { PressgateConfig, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { type Logger, pino } from 'pino';
 import { onTestFinished } from 'vitest';
-import { REDACT } from '../core/redact.js';
+import { LIVING_ROOM_ENDPOINT_ID, relayTestConfigInput } from '../core/relay-config.test-helpers.js';
 import { PressgateRelayCore } from '../core/relay-core.js';
+import { type CapturedLogs, captureLogs } from '../core/test-support.test-helpers.js';
 import { type AppDeps, buildApp } from './build-app.js';
 
 export const CLIENT_ID = 'amzn1.application-oa2-client.test-relay-http';
 export const CLIENT_SECRET = 'client-secret-for-relay-http-tests-0123456789';
 export const DIRECTIVE_SECRET = 'directive-secret-for-relay-http-tests';
-export const ENDPOINT_ID = 'living-room-remote';
-export const BUTTON_1_INSTANCE = '4f0c8a3e-2b7d-4c1e-9a55-0d6f3b2e7c10';
-export const BUTTON_2_INSTANCE = '9b1d2c3e-4f50-4a6b-8c7d-0e1f2a3b4c5d';
+export const ENDPOINT_ID = LIVING_ROOM_ENDPOINT_ID;
+export { BUTTON_1_INSTANCE, BUTTON_2_INSTANCE } from '../core/relay-config.test-helpers.js';
+export { type CapturedLogs, captureLogs, waitFor } from '../core/test-support.test-helpers.js';
 
 /** One remote, two buttons: button 1 single + double, button 2 long only. */
 export function testConfig(input: {
@@ -30,81 +24,24 @@ export function testConfig(input: {
   apiToken?: string;
   maxEventAgeMs?: number;
 }): PressgateConfig {
-  const raw: PressgateConfigInput = {
-    relay: {
-      host: '127.0.0.1',
-      port: 0,
+  return PressgateConfig.parse(
+    relayTestConfigInput({
       dataDir: input.dataDir,
-      ...(input.apiToken === undefined ? {} : { apiToken: input.apiToken }),
-    },
-    alexa: {
-      region: 'NA',
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
       gatewayUrl: input.emulator.gatewayUrl,
       lwaTokenUrl: input.emulator.lwaTokenUrl,
-      maxEventAgeMs: input.maxEventAgeMs ?? 30_000,
-    },
-    directives: { secret: DIRECTIVE_SECRET },
-    remotes: [
-      {
-        id: 'living-room',
-        serial: { path: '/dev/null' },
-        endpoint: { endpointId: ENDPOINT_ID, friendlyName: 'Living room remote' },
-        buttons: [
-          {
-            button: 1,
-            instance: BUTTON_1_INSTANCE,
-            names: [{ asset: 'Alexa.Button.TopButton' }],
-            gestures: { single: { id: 'Button.SinglePush.1' }, double: { id: 'Button.DoublePush.1' } },
-          },
-          {
-            button: 2,
-            instance: BUTTON_2_INSTANCE,
-            names: [{ text: 'Bottom button', locale: 'en-US' }],
-            gestures: { long: { id: 'Button.LongPush.2' } },
-          },
-        ],
-      },
-    ],
-  };
-  return PressgateConfig.parse(raw);
+      credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, directiveSecret: DIRECTIVE_SECRET },
+      withButton2: true,
+      ...(input.apiToken === undefined ? {} : { apiToken: input.apiToken }),
+      ...(input.maxEventAgeMs === undefined ? {} : { maxEventAgeMs: input.maxEventAgeMs }),
+    }),
+  );
 }
 
-export type CapturedLogs = { logger: Logger; lines: string[]; entries: () => Record<string, unknown>[] };
-
-/** A pino logger with the relay's redaction, writing JSON lines into memory. */
-export function captureLogs(): CapturedLogs {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(line);
-      callback();
-    },
-  });
-  const logger = pino({ level: 'debug', redact: REDACT }, stream);
-  return { logger, lines, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
-}
-
-/** Polls `check` until it returns something other than undefined; fails saying what was seen. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  seen: () => unknown,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; seen: ${JSON.stringify(seen())}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-export function acceptGrantDirective(code: string): object {
+/** An AcceptGrant as the skill's Lambda forwards it. */
+export function acceptGrantDirective(
+  code: string,
+  granteeToken = 'Atza|grantee-user-token-from-alexa',
+): object {
   return {
     directive: {
       header: {
@@ -115,13 +52,14 @@ export function acceptGrantDirective(code: string): object {
       },
       payload: {
         grant: { type: 'OAuth2.AuthorizationCode', code },
-        grantee: { type: 'BearerToken', token: 'Atza|grantee-user-token-from-alexa' },
+        grantee: { type: 'BearerToken', token: granteeToken },
       },
     },
   };
 }
 
-export function discoverDirective(): object {
+/** A Discover as the skill's Lambda forwards it. */
+export function discoverDirective(scopeToken = 'Atza|discover-user-token-from-alexa'): object {
   return {
     directive: {
       header: {
@@ -130,7 +68,7 @@ export function discoverDirective(): object {
         payloadVersion: '3',
         messageId: crypto.randomUUID(),
       },
-      payload: { scope: { type: 'BearerToken', token: 'Atza|discover-user-token-from-alexa' } },
+      payload: { scope: { type: 'BearerToken', token: scopeToken } },
     },
   };
 }
