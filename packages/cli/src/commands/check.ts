@@ -6,6 +6,7 @@ export const checkCommand: Command = {
   summary: 'validate the configuration file',
   usage: 'pressgate check [--config FILE]',
   details:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own syntax, shown to the user.
     'Reads the file, expands ${VAR} from the environment and validates every key.\n' +
     'Prints a one-line summary and exits 0 when the file is valid; prints every problem\n' +
     'with its key path and line and exits 2 when it is not.',
