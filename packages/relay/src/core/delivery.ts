@@ -74,6 +74,8 @@ export class Delivery {
   /** Aborts in-flight sends once the stop bound has passed. */
   #sendAbort = new AbortController();
   #running = false;
+  /** Bumped by every start: a kick-off deferred before a stop/start pair is dropped (start resumed it). */
+  #generation = 0;
 
   constructor(options: DeliveryOptions) {
     this.#options = options;
@@ -85,6 +87,7 @@ export class Delivery {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#generation += 1;
     this.#waitAbort = new AbortController();
     this.#sendAbort = new AbortController();
     // Every send or wait in flight (one per endpoint) listens: no leak warning past ten endpoints.
@@ -94,10 +97,21 @@ export class Delivery {
     for (const entry of pending) this.#schedule(entry);
   }
 
-  /** Writes the entry to the outbox, then schedules it. Resolves once it is durable. */
+  /**
+   * Writes the entry to the outbox, then schedules it. Resolves once it is durable.
+   *
+   * The send starts on the next turn of the event loop (setImmediate, in enqueue order, so the
+   * order per endpoint holds): the caller's answer (the 202) is written first, and the send's
+   * work (token, serialising, the gateway write) runs while the listener reads it, instead of
+   * in front of it.
+   */
   async enqueue(entry: OutboxEntry): Promise<void> {
     await this.#options.outbox.add(entry);
-    if (this.#running) this.#schedule(entry);
+    if (!this.#running) return;
+    const generation = this.#generation;
+    setImmediate(() => {
+      if (this.#running && this.#generation === generation) this.#schedule(entry);
+    });
   }
 
   get inFlight(): number {
@@ -267,6 +281,9 @@ export class Delivery {
   async #finish(entry: OutboxEntry, finished: Finished): Promise<void> {
     const record = toDeliveryRecord(entry, finished, this.#clock.now());
     await this.#options.outbox.finish(record);
+    // A finish line is written with the next add's group: answering that add's caller comes
+    // before this line's log and listeners (still before `stop` returns, which waits for this).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     logDeliveryRecord(this.#logger, record);
     try {
       this.#options.onRecord?.(record);
