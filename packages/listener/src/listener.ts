@@ -79,7 +79,8 @@ export class Listener extends EventEmitter<ListenerEvents> {
   #timer: NodeJS.Timeout | undefined;
   #signal: AbortSignal | undefined;
   #device: (HelloMessage & { path: string }) | undefined;
-  #lastSeenAt: string | undefined;
+  /** Date.now() of the last line from the device. */
+  #lastSeenMs: number | undefined;
   #lastError: { code: string; message: string } | undefined;
   #loggedErrorCode: string | undefined;
   /** The last of connected/disconnected emitted; none until the first attempt settles. */
@@ -149,7 +150,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
       state.firmware = this.#device.firmware;
       state.buttons = this.#device.buttons;
     }
-    if (this.#lastSeenAt !== undefined) state.lastSeenAt = this.#lastSeenAt;
+    if (this.#lastSeenMs !== undefined) state.lastSeenAt = new Date(this.#lastSeenMs).toISOString();
     if (this.#lastError !== undefined) state.lastError = this.#lastError;
     return state;
   }
@@ -240,8 +241,11 @@ export class Listener extends EventEmitter<ListenerEvents> {
 
   #onLine(link: SerialLink, line: LinkLine): void {
     if (link !== this.#link || !this.#running) return;
-    this.#lastSeenAt = line.at;
-    this.emit('line', { remoteId: this.remoteId, raw: line.raw, result: line.result, at: line.at });
+    this.#lastSeenMs = line.atMs;
+    // With nobody listening, no event object is built per line.
+    if (this.listenerCount('line') > 0) {
+      this.emit('line', { remoteId: this.remoteId, raw: line.raw, result: line.result, at: line.at });
+    }
     if (!line.result.ok) {
       this.#countJunk(line.result.error);
       return;
@@ -290,8 +294,9 @@ export class Listener extends EventEmitter<ListenerEvents> {
 
   #onGesture(gesture: DecodedGesture): void {
     const at = new Date().toISOString();
-    this.#log.info({ button: gesture.button, gesture: gesture.gesture, mapped: gesture.mapped }, 'gesture');
+    // The gesture leaves first: the log line (serialized, written synchronously) comes after.
     this.emit('gesture', { remoteId: this.remoteId, ...gesture, at });
+    this.#log.info({ button: gesture.button, gesture: gesture.gesture, mapped: gesture.mapped }, 'gesture');
   }
 
   #onAnomaly(anomaly: DecoderAnomaly): void {

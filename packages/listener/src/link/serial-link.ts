@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import {
   type HelloMessage,
   MAX_LINE_BYTES,
@@ -8,7 +9,7 @@ import {
   parseLine,
 } from '@pressgate/protocol';
 import { SerialPort } from 'serialport';
-import { LineSplitter, type SplitterOutput } from './line-splitter.js';
+import { LineFramer, type SplitterOutput } from './line-splitter.js';
 import { classifyOpenError, serialError } from './serial-errors.js';
 
 export type SerialLinkOptions = {
@@ -28,11 +29,19 @@ export type SerialLinkOptions = {
 };
 
 /**
- * One line as read: `raw` without `\n` (empty for a discarded overlong line).
+ * One line as read: `raw` without `\n` (empty for a discarded overlong line);
+ * `atMs` is Date.now() when it was read and `at` the same time as an ISO string,
+ * formatted only when read (formatting it for every line cost more than parsing).
  * A HELLO has `answersQuery`: true when it answers a `?` the host sent (counted
  * per `?`, oldest first), false when nobody asked, which means the device restarted.
  */
-export type LinkLine = { raw: string; result: ParseResult; at: string; answersQuery?: boolean };
+export type LinkLine = {
+  raw: string;
+  result: ParseResult;
+  atMs: number;
+  readonly at: string;
+  answersQuery?: boolean;
+};
 
 export type SerialLinkEvents = {
   /** Every line, valid or not, from the moment the port opened. */
@@ -68,6 +77,8 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
   #port: SerialPort | undefined;
   #phase: Phase = 'idle';
   #silenceTimer: NodeJS.Timeout | undefined;
+  /** performance.now() of the last line; the silence timer compares against it when it fires. */
+  #lastLineMs = 0;
   #presenceTimer: NodeJS.Timeout | undefined;
   #counts = { good: 0, bad: 0, bytes: 0 };
   #unansweredQueries: number;
@@ -102,12 +113,12 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
       this.#unansweredQueries = 0; // no port, so nothing of ours waits in it
       throw classifyOpenError(this.path, error);
     }
-    const splitter = new LineSplitter({ maxLineBytes: MAX_LINE_BYTES });
+    // Lines go from the port's data event to `line` synchronously, with no stream in between.
+    const framer = new LineFramer((item) => this.#onItem(item), { maxLineBytes: MAX_LINE_BYTES });
     port.on('data', (chunk: Buffer) => {
       this.#counts.bytes += chunk.length;
-      splitter.write(chunk);
+      framer.write(chunk);
     });
-    splitter.on('data', (item: SplitterOutput) => this.#onItem(item));
     port.on('error', (error) => this.#fail(this.#classifyRuntimeError(error)));
     port.on('close', (error?: Error & { disconnected?: boolean }) =>
       this.#fail(
@@ -121,7 +132,8 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     try {
       const hello = await this.#awaitHello(port, signal);
       this.#phase = 'up';
-      this.#armSilence();
+      this.#lastLineMs = performance.now();
+      this.#armSilence(this.#options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
       this.#schedulePresenceCheck();
       return hello;
     } catch (error) {
@@ -202,24 +214,14 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
 
   #onItem(item: SplitterOutput): void {
     if (this.#phase !== 'hello' && this.#phase !== 'up') return;
-    const at = new Date().toISOString();
+    const atMs = Date.now();
     const line: LinkLine =
       item.kind === 'line'
-        ? { raw: item.text, result: parseLine(item.text), at }
-        : {
-            raw: '',
-            result: {
-              ok: false,
-              error: {
-                code: 'ERR_WIRE_TOO_LONG',
-                message: `expected at most ${item.limitBytes} bytes before the line ending, got more; the line was discarded up to the next newline`,
-              },
-            },
-            at,
-          };
+        ? new ReadLine(atMs, item.text, parseLine(item.text))
+        : new ReadLine(atMs, '', tooLong(item.limitBytes));
     if (line.result.ok) this.#counts.good += 1;
     else this.#counts.bad += 1;
-    if (this.#phase === 'up') this.#armSilence();
+    this.#lastLineMs = performance.now();
     const message = line.result.ok ? line.result.message : undefined;
     if (message?.type === 'hello') {
       line.answersQuery = this.#unansweredQueries > 0;
@@ -232,17 +234,29 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     this.emit('line', line);
   }
 
-  #armSilence(): void {
+  /**
+   * One timer for silence, not one per line: a line only stamps `#lastLineMs`
+   * (clearTimeout + setTimeout on every line cost more than the rest of the
+   * line's path); when the timer fires it re-arms for what is left, or ends the link.
+   */
+  #armSilence(delayMs: number): void {
     this.#clearSilence();
     const timeoutMs = this.#options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
     this.#silenceTimer = setTimeout(() => {
+      this.#silenceTimer = undefined;
+      if (this.#phase !== 'up') return;
+      const leftMs = timeoutMs - (performance.now() - this.#lastLineMs);
+      if (leftMs > 0) {
+        this.#armSilence(Math.max(1, Math.ceil(leftMs)));
+        return;
+      }
       this.#fail(
         serialError(
           'ERR_SERIAL_SILENT',
           `no line from ${this.path} for ${timeoutMs} ms (the device sends a heartbeat at least every 5 s): the firmware hung or the cable is loose; reconnecting`,
         ),
       );
-    }, timeoutMs);
+    }, delayMs);
   }
 
   #clearSilence(): void {
@@ -286,4 +300,28 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     if (this.#phase !== 'up') return;
     void this.close().then(() => this.emit('down', error));
   }
+}
+
+/** A LinkLine whose ISO `at` is formatted on the prototype, only when read. */
+class ReadLine implements LinkLine {
+  declare answersQuery?: boolean;
+  constructor(
+    readonly atMs: number,
+    public raw: string,
+    public result: ParseResult,
+  ) {}
+
+  get at(): string {
+    return new Date(this.atMs).toISOString();
+  }
+}
+
+function tooLong(limitBytes: number): ParseResult {
+  return {
+    ok: false,
+    error: {
+      code: 'ERR_WIRE_TOO_LONG',
+      message: `expected at most ${limitBytes} bytes before the line ending, got more; the line was discarded up to the next newline`,
+    },
+  };
 }
