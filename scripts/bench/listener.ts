@@ -31,7 +31,7 @@ import {
 import { encodeLine, type Gesture, parseLine } from '@pressgate/protocol';
 
 const THROUGHPUT_EDGES = 200_000;
-const SAMPLES = 200;
+const SAMPLES = 600;
 const BURST_SAMPLES = 300;
 const SINGLE_HOLD_MS = 30;
 const HEARTBEAT_MS = 1000;
