@@ -4,46 +4,13 @@
  * route -> VirtualRemote -> pty -> listener -> decoder -> relay -> emulator,
  * and comes back to the page as a gesture and a delivered row.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, launchBrowser, watchErrors } from './fixtures/browser.js';
 import { type LogLine, ROOT, spawnCli, waitFor } from './fixtures/e2e-more-cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(ROOT, 'test-results', 'demo-browser.png');
-
-async function launch(): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  onTestFinished(() => browser.close());
-  return browser;
-}
-
-/** Console errors, page errors and failed responses. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('response', (response) => {
-    if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
-  });
-  return errors;
-}
 
 /** The demo's JSON log file (it logs there unless --verbose). */
 async function readLog(file: string): Promise<LogLine[]> {
@@ -54,7 +21,7 @@ async function readLog(file: string): Promise<LogLine[]> {
     .map((line) => JSON.parse(line) as LogLine);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('pressgate demo in a real browser (needs /usr/bin/chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('pressgate demo in a real browser (needs /usr/bin/chromium)', () => {
   it('plays the script, then a mouse press and a hold on the page reach the emulator over the pty', async () => {
     const demo = spawnCli(['demo', '--port', '0']);
     const printed = (pattern: RegExp) =>
@@ -78,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('pressgate demo in a real browser (needs 
     const [, logFile] = await printed(/ {2}logs {6}(\S+)/);
     const ptyPath = /pseudo-terminal (\S+)/.exec(demo.stdout())?.[1];
 
-    const browser = await launch();
+    const browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1180, height: 900 } });
     const errors = watchErrors(page);
     const response = await page.goto(`${url}/`);

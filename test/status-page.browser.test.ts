@@ -4,7 +4,6 @@
  * to a real emulator, with a virtual remote whose edges go through the real
  * gesture decoder into core.ingest.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +18,11 @@ import {
 } from '@pressgate/protocol';
 import type { GestureInput, VirtualRemoteControl } from '@pressgate/relay';
 import { createRelay, createRelayLogger, type Relay } from '@pressgate/relay';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { HAS_CHROMIUM, launchBrowser, watchErrors } from './fixtures/browser.js';
 import { acceptGrant, discover, postSignedDirective } from './fixtures/relay-directives.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT_DIR = join(import.meta.dirname, '..', 'test-results');
 const CLIENT_ID = 'amzn1.application-oa2-client.status-page-e2e';
 const CLIENT_SECRET = 'status-page-e2e-client-secret-0123456789';
@@ -139,37 +138,6 @@ function tokenValues(json: unknown, found: string[] = []): string[] {
   return found;
 }
 
-async function launch(): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  onTestFinished(() => browser.close());
-  return browser;
-}
-
-/** Console errors and page errors (a CSP violation shows up as a console error). */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('response', (response) => {
-    if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
-  });
-  return errors;
-}
-
 /** Waits for `selector` to appear; on timeout says what the virtual remote saw. */
 async function appears(page: Page, selector: string, log: readonly string[]): Promise<void> {
   try {
@@ -213,13 +181,13 @@ async function startStack(): Promise<Stack> {
   return { dataDir, emulator, relay: started, virtualRemote, url };
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser (needs /usr/bin/chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('status page in a real browser (needs /usr/bin/chromium)', () => {
   it('shows the link, the remote, and a pressed virtual button as gesture, lit cell and delivery', {
     timeout: 90_000,
   }, async () => {
     const { dataDir, emulator, relay, virtualRemote, url } = await startStack();
 
-    const browser = await launch();
+    const browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1180, height: 900 } });
     const errors = watchErrors(page);
     const response = await page.goto(url);
@@ -347,7 +315,7 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser (needs /us
     timeout: 60_000,
   }, async () => {
     const { relay, url } = await startStack();
-    const browser = await launch();
+    const browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1180, height: 900 } });
     let streamAttempts = 0;
     await page.route('**/v1/stream', (route) => {
