@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { onTestFinished } from 'vitest';
 import type { CliIo } from './command.js';
 
 export type CapturedIo = CliIo & { out(): string; err(): string };
@@ -25,4 +29,26 @@ export function captureIo(overrides: Partial<CliIo> = {}): CapturedIo {
     out: () => out,
     err: () => err,
   };
+}
+
+/** A fresh temp folder, removed when the current test finishes. */
+export async function freshDir(prefix = 'pressgate-cli-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Poll `check` until it gives a value; on timeout, say what `seen` reports. */
+export async function waitFor<T>(
+  check: () => T | undefined | false,
+  seen: () => string,
+  timeoutMs = 8000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; saw: ${seen()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

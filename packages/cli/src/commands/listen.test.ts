@@ -1,22 +1,15 @@
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPtyPair, VirtualRemote } from '@pressgate/listener';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo } from '../io.test-helpers.js';
+import { captureIo, freshDir, waitFor } from '../io.test-helpers.js';
 import { listenCommand } from './listen.js';
 
 type Posted = { remoteId: string; button: number; gesture: string; at: string; receivedAtMs: number };
-
-async function freshDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-listen-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** A stand-in relay on 127.0.0.1: records every POST /v1/gestures and answers 202. */
 async function startRelayStandIn(): Promise<{ url: string; posted: Posted[] }> {
@@ -40,20 +33,6 @@ async function startRelayStandIn(): Promise<{ url: string; posted: Posted[] }> {
   return { url: `http://127.0.0.1:${port}`, posted };
 }
 
-async function waitFor<T>(
-  check: () => T | undefined | false,
-  seen: () => string,
-  timeoutMs = 8000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; saw: ${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 const configText = (port: string) => `alexa: { clientId: test-client, clientSecret: test-secret }
 directives: { secret: directive-secret-0123456789 }
 remotes:
@@ -70,7 +49,7 @@ remotes:
 
 describe('pressgate listen on a real pty', () => {
   it('stamps a gesture at the right wall time after the remote restarted mid-stream without HELLO', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-listen-');
     const paths = { hostPath: join(dir, 'ttyREMOTE'), devicePath: join(dir, 'device') };
     const config = join(dir, 'pressgate.yaml');
     await writeFile(config, configText(paths.hostPath));

@@ -1,32 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openPtyPair, VirtualRemote } from '@pressgate/listener';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo } from '../io.test-helpers.js';
+import { captureIo, freshDir, waitFor } from '../io.test-helpers.js';
 import { formatRecord, type MonitorRecord, monitorCommand } from './monitor.js';
-
-async function freshDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-monitor-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function waitFor<T>(
-  check: () => T | undefined | false,
-  seen: () => string,
-  timeoutMs = 8000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; saw: ${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function ptyWithRemote(paths: { hostPath: string; devicePath: string }) {
   const pair = await openPtyPair(paths);
@@ -76,7 +55,7 @@ function startMonitor(args: string[]) {
 
 describe('pressgate monitor --json on a real pty', () => {
   it('shows gestures with their eventIds, unmapped ones as null, bad lines with their code; survives unplug', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-monitor-');
     const paths = { hostPath: join(dir, 'ttyREMOTE'), devicePath: join(dir, 'device') };
     const config = join(dir, 'pressgate.yaml');
     await writeFile(config, configText(paths.hostPath));
@@ -156,7 +135,7 @@ describe('pressgate monitor --json on a real pty', () => {
     const none = startMonitor([]);
     expect(await none.exit).toBe(2);
     expect(none.io.err()).toContain('missing required option --port');
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-monitor-');
     const config = join(dir, 'pressgate.yaml');
     await writeFile(
       config,

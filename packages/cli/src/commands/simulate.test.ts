@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -8,30 +7,10 @@ import { LineTap } from '@pressgate/listener';
 import { type EdgeMessage, parseLine, type WireMessage } from '@pressgate/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo } from '../io.test-helpers.js';
+import { captureIo, freshDir, waitFor } from '../io.test-helpers.js';
 import { simulateCommand } from './simulate.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
-async function freshDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-simulate-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function waitFor<T>(
-  check: () => T | undefined | false,
-  seen: () => string,
-  timeoutMs = 8000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; saw: ${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** Runs `pressgate simulate` in-process; aborted and awaited when the test finishes. */
 function startSimulate(args: string[], stdin?: PassThrough) {
@@ -65,7 +44,7 @@ const edges = (messages: WireMessage[]): EdgeMessage[] =>
 
 describe('pressgate simulate', () => {
   it('rejects a bad script with every problem and its line number, exit 2, before making a pty', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-simulate-');
     const script = join(dir, 'bad.txt');
     await writeFile(script, '# demo\npress 1\npres 2\nwait 5\npress 5\n');
     const { io, exit } = startSimulate(['--script', script, '--link', join(dir, 'remote')]);
@@ -90,7 +69,7 @@ describe('pressgate simulate', () => {
   });
 
   it('plays a script on a pty once the host asks, with HELLO, increasing seq and device ms, real hold times', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-simulate-');
     const link = join(dir, 'remote');
     const script = join(dir, 'demo.txt');
     await writeFile(script, 'press 1 90ms\nwait 100ms\ndouble 2\nhold 3 250ms # a hold\n');
@@ -167,7 +146,7 @@ describe('pressgate simulate', () => {
   });
 
   it('reads steps from stdin without a script, reports bad ones and goes on, quits on quit', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-simulate-');
     const link = join(dir, 'remote');
     const stdin = new PassThrough();
     const { io, exit } = startSimulate(['--link', link, '--buttons', '2'], stdin);
