@@ -34,22 +34,17 @@ describe('pressgate listen posting to pressgate run (real processes, real pty, e
     onTestFinished(() => emulator.close());
 
     // Both configs map the same remote; the relay's serial path leads nowhere, the listener's to the pty.
-    const runInput = relayE2eConfigInput({
+    const common = {
       dataDir: join(dir, 'data'),
       gatewayUrl: emulator.gatewayUrl,
       lwaTokenUrl: emulator.lwaTokenUrl,
       apiToken: API_TOKEN,
-    });
-    const runRemote = runInput.remotes?.[0];
-    if (runRemote === undefined) throw new Error('fixture has no remote');
-    runRemote.serial = { path: join(dir, 'nothing-plugged-in') };
+    };
     const runConfig = join(dir, 'run.yaml');
+    const runInput = relayE2eConfigInput({ ...common, serialPath: join(dir, 'nothing-plugged-in') });
     await writeFile(runConfig, JSON.stringify(runInput, null, 2));
-    const listenInput = structuredClone(runInput);
-    const listenRemote = listenInput.remotes?.[0];
-    if (listenRemote === undefined) throw new Error('fixture has no remote');
-    listenRemote.serial = { path: join(dir, 'host') };
     const listenConfig = join(dir, 'listen.yaml');
+    const listenInput = relayE2eConfigInput({ ...common, serialPath: join(dir, 'host') });
     await writeFile(listenConfig, JSON.stringify(listenInput, null, 2));
 
     const run = await spawnRun(runConfig);

@@ -59,10 +59,8 @@ describe('pressgate run killed mid-delivery (real processes, real pty, emulator)
       gatewayUrl: `${emulatorUrl}/v3/events`,
       lwaTokenUrl: `${emulatorUrl}/auth/o2/token`,
       maxEventAgeMs: MAX_EVENT_AGE_MS,
+      serialPath: join(dir, 'host'),
     });
-    const remoteInput = input.remotes?.[0];
-    if (remoteInput === undefined) throw new Error('fixture has no remote');
-    remoteInput.serial = { path: join(dir, 'host') };
     const configPath = join(dir, 'pressgate.yaml');
     await writeFile(configPath, JSON.stringify(input, null, 2));
 

@@ -102,10 +102,8 @@ describe('pressgate run (real processes, real pty, emulator)', () => {
       dataDir: join(dir, 'data'),
       gatewayUrl: emulator.gatewayUrl,
       lwaTokenUrl: emulator.lwaTokenUrl,
+      serialPath: join(dir, 'host'),
     });
-    const remoteInput = input.remotes?.[0];
-    if (remoteInput === undefined) throw new Error('fixture has no remote');
-    remoteInput.serial = { path: join(dir, 'host') };
     const configPath = join(dir, 'pressgate.yaml');
     const configText = JSON.stringify(input, null, 2);
     await writeFile(configPath, configText);
