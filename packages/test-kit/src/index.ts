@@ -1,0 +1,2 @@
+export { freshDir } from './fresh-dir.js';
+export { waitFor } from './wait-for.js';
