@@ -4,6 +4,6 @@ import { describe, expect, it } from 'vitest';
 describe('workspace resolution', () => {
   it('resolves workspace packages to their TypeScript source in tests', () => {
     expect(GESTURES).toEqual(['single', 'double', 'long']);
-    expect(new PressgateError('ERR_X', 'x').code).toBe('ERR_X');
+    expect(new PressgateError('ERR_RELAY_STOPPED', 'x').code).toBe('ERR_RELAY_STOPPED');
   });
 });

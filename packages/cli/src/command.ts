@@ -1,6 +1,9 @@
 import type { Writable } from 'node:stream';
 
-/** Exit codes every command keeps (DESIGN.md): 0 success, 1 runtime failure, 2 bad usage or bad config. */
+/**
+ * Exit codes every command keeps: 0 success, 1 runtime failure, 2 bad usage or bad config.
+ * See docs/architecture.md, "Contracts".
+ */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;

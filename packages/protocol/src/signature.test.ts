@@ -13,7 +13,7 @@ const SECRET = 'correct-horse-battery-staple-0123456789';
 const BODY = '{"directive":{"header":{"namespace":"Alexa.Discovery","name":"Discover"}}}';
 const T = 1_763_900_000;
 
-/** The HMAC computed independently of the module, straight from DESIGN.md's definition. */
+/** The HMAC computed independently of the module, straight from the definition in docs/architecture.md. */
 function referenceHex(secret: string, body: string, t: number): string {
   return createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 }

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { PressgateError } from './errors.js';
 
 /**
- * Signatures on `POST /alexa/directive` (DESIGN.md, "Relay HTTP API").
+ * Signatures on `POST /alexa/directive` (see docs/architecture.md, "Contracts").
  *
  * The skill's Lambda forwarder signs the exact bytes it sends:
  *   X-Pressgate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>

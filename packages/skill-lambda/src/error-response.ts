@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 /**
  * The answers the forwarder gives Alexa itself, when the relay cannot
- * (ALEXA.md, "Directives the relay answers"). Built here, without the zod
+ * (see docs/alexa.md, "Directives"). Built here, without the zod
  * schemas of @pressgate/protocol, so the Lambda bundle stays small.
  */
 

@@ -52,7 +52,7 @@ const reportState = () => ({
 });
 
 describe('directive schemas', () => {
-  it('accept the ALEXA.md shapes', () => {
+  it('accept the shapes of docs/alexa.md', () => {
     expect(AcceptGrantDirective.safeParse(acceptGrant()).success).toBe(true);
     expect(DiscoverDirective.safeParse(discover()).success).toBe(true);
     expect(ReportStateDirective.safeParse(reportState()).success).toBe(true);

@@ -103,7 +103,7 @@ export type DiscoveryEndpointInput = {
 
 /**
  * A remote as an Alexa endpoint: `Alexa` 3, `Alexa.EndpointHealth` 3.2 and
- * one `Alexa.SimpleEventSource` 1.0 per button (ALEXA.md). Pure: the input
+ * one `Alexa.SimpleEventSource` 1.0 per button (see docs/alexa.md, "Directives"). Pure: the input
  * is expected to be validated already (the config schema does that); the
  * result can be checked with `DiscoveryEndpoint`.
  */

@@ -66,7 +66,7 @@ describe('buildEndpoint', () => {
           version: '3.2',
           properties: { supported: [{ name: 'connectivity' }], proactivelyReported: true, retrievable: true },
         },
-        // Exactly the capability entry ALEXA.md shows.
+        // Exactly the capability entry docs/alexa.md shows ("Directives").
         {
           type: 'AlexaInterface',
           interface: 'Alexa.SimpleEventSource',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Pieces every Alexa message shares: message ids, endpoint ids and the
- * bearer-token scope (ALEXA.md, "Directives the relay answers").
+ * bearer-token scope (see docs/alexa.md, "Directives").
  */
 
 /** 1..127 characters of letters, digits and `-`; pressgate always mints a UUID v4. */

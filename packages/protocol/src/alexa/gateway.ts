@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** The Alexa event gateway per region (ALEXA.md). Tokens are per region: send to the user's. */
+/**
+ * The Alexa event gateway per region. Tokens are per region: send to the user's.
+ * See docs/alexa.md, "Event gateway".
+ */
 export const GATEWAY_URLS: Readonly<Record<'NA' | 'EU' | 'FE', string>> = Object.freeze({
   NA: 'https://api.amazonalexa.com/v3/events',
   EU: 'https://api.eu.amazonalexa.com/v3/events',
@@ -22,9 +25,11 @@ export type GatewayErrorCategory = 'retry' | 'refresh' | 'relink' | 'dead_letter
 export type GatewayErrorInfo = { status: number; meaning: string; category: GatewayErrorCategory };
 
 /**
- * The gateway's documented error codes (ALEXA.md). Statuses of the 403, 404
- * and 413 codes come from secondary sources: branch on the code, not the
- * status. The relay and the emulator both read this one table.
+ * The gateway's documented error codes (see docs/alexa.md, "Event gateway").
+ * Statuses of the 403, 404 and 413 codes come from secondary sources: branch
+ * on the code, not the status. The relay's delivery decides by this table;
+ * the emulator keeps its own table of codes and statuses on purpose, so a
+ * mistake here is not copied into the stand-in the relay is tested against.
  */
 export const GATEWAY_ERROR_CODES = Object.freeze({
   INVALID_REQUEST_EXCEPTION: { status: 400, meaning: 'the message is malformed', category: 'dead_letter' },

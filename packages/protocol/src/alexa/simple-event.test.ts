@@ -8,7 +8,7 @@ const INSTANCE = '4f0c8a3e-2b7d-4c1e-9a55-0d6f3b2e7c10';
 const MESSAGE_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 describe('buildSimpleEvent', () => {
-  it('builds the Alexa.SimpleEventSource event exactly as ALEXA.md shows it', () => {
+  it('builds the Alexa.SimpleEventSource event exactly as docs/alexa.md shows it', () => {
     const message = buildSimpleEvent({
       token: 'Atza|access',
       endpointId: 'living-room-remote',

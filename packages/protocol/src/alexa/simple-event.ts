@@ -42,7 +42,7 @@ export type SimpleEventInput = {
 };
 
 /**
- * The SimpleEventSource event for one gesture (ALEXA.md, "The event").
+ * The SimpleEventSource event for one gesture (see docs/alexa.md, "Event gateway").
  * Throws a PressgateError `ERR_ALEXA_TIMESTAMP` when `timestamp` is not a
  * valid time.
  */

@@ -3,7 +3,7 @@ import { EVENT_ASSET_IDS, INSTANCE_ASSET_IDS, suggestAssetId } from './assets.js
 import { editDistance, suggestClosest } from './suggest.js';
 
 describe('asset catalog', () => {
-  it('holds the instance names of ALEXA.md and not Alexa.Button.Off', () => {
+  it('holds the instance names of docs/alexa.md and not Alexa.Button.Off', () => {
     expect(INSTANCE_ASSET_IDS.size).toBe(21);
     for (const id of ['Alexa.Button.TopButton', 'Alexa.Button.FirstButton', 'Alexa.Button.EighthButton']) {
       expect(INSTANCE_ASSET_IDS.has(id), id).toBe(true);

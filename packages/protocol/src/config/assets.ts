@@ -1,7 +1,8 @@
 import { suggestClosest } from './suggest.js';
 
 /**
- * Amazon's friendly-name asset ids that pressgate accepts (see ALEXA.md; a
+ * Amazon's friendly-name asset ids that pressgate accepts (see docs/alexa.md,
+ * "Directives"; a
  * third-party copy of Amazon's catalog, kept here in one place so it is easy
  * to correct). Anything else can be named with `{ text, locale }`.
  */

@@ -3,7 +3,7 @@ import { FriendlyName } from '../names.js';
 import { checkConfigRules } from './rules.js';
 
 /**
- * The zod schema of `pressgate.yaml` (DESIGN.md, "Configuration"). Shapes,
+ * The zod schema of `pressgate.yaml` (see docs/architecture.md, "Contracts"). Shapes,
  * types, ranges and defaults live here; rules that relate several keys
  * (uniqueness, timing relations, asset catalog, path xor match) live in
  * rules.ts and run on the whole file, so every problem is reported at once.
