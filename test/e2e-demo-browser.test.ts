@@ -6,9 +6,10 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { waitFor } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
 import { HAS_CHROMIUM, launchBrowser, watchErrors } from './fixtures/browser.js';
-import { type LogLine, ROOT, spawnCli, waitFor } from './fixtures/e2e-more-cli.js';
+import { E2E_WAIT_MS, type LogLine, ROOT, spawnCli } from './fixtures/e2e-more-cli.js';
 
 const SCREENSHOT = join(ROOT, 'test-results', 'demo-browser.png');
 
@@ -95,6 +96,7 @@ describe.skipIf(!HAS_CHROMIUM)('pressgate demo in a real browser (needs /usr/bin
       'the demo to report the second single press',
       () => singleReports().length === 2,
       () => demo.stdout().slice(-1500),
+      E2E_WAIT_MS,
     );
 
     // Held past longPressMs: the long press fires while the button is still down, and is delivered.

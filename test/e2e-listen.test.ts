@@ -3,12 +3,12 @@
  * process) over HTTP: a VirtualRemote on a real pty, a real emulator, and
  * relay.apiToken set, so the listener needs --api-token.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator } from '@pressgate/emulator';
+import { freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { plugIn, spawnCli, spawnRun, waitFor, waitForLog } from './fixtures/e2e-more-cli.js';
+import { E2E_WAIT_MS, plugIn, spawnCli, spawnRun, waitForLog } from './fixtures/e2e-more-cli.js';
 import {
   RELAY_BUTTON_1_INSTANCE,
   RELAY_CLIENT_ID,
@@ -28,8 +28,7 @@ type Status = {
 
 describe('pressgate listen posting to pressgate run (real processes, real pty, emulator)', () => {
   it('delivers presses with --api-token, is refused without it, and exits 0 on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pressgate-e2e-listen-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const dir = await freshDir('pressgate-e2e-listen-');
     const emulator = await startEmulator({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
     onTestFinished(() => emulator.close());
 
@@ -78,6 +77,7 @@ describe('pressgate listen posting to pressgate run (real processes, real pty, e
       'the single press at the gateway',
       () => simpleEvents().find((event) => event.eventId === 'Button.SinglePush.1'),
       () => ({ accepted: emulator.accepted().map((event) => event.name), listen: listen.logs().slice(-5) }),
+      E2E_WAIT_MS,
     );
     expect(single).toMatchObject({ endpointId: RELAY_ENDPOINT_ID, instance: RELAY_BUTTON_1_INSTANCE });
     // The device's time of the press, not the relay's: within the press, never in the future.
@@ -89,6 +89,7 @@ describe('pressgate listen posting to pressgate run (real processes, real pty, e
       'the double press at the gateway',
       () => simpleEvents().find((event) => event.eventId === 'Button.DoublePush.1'),
       () => ({ accepted: simpleEvents().map((event) => event.eventId), listen: listen.logs().slice(-5) }),
+      E2E_WAIT_MS,
     );
     expect(double).toMatchObject({ endpointId: RELAY_ENDPOINT_ID, instance: RELAY_BUTTON_1_INSTANCE });
     expect(simpleEvents().map((event) => event.eventId)).toEqual([

@@ -4,13 +4,13 @@
  * `pressgate run` on the same config and data dir delivers each exactly once
  * with its original messageId and device timestamp; one too old by then expires.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEmulatorApp, createEmulatorState } from '@pressgate/emulator';
+import { freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { plugIn, spawnRun, waitFor, waitForLog } from './fixtures/e2e-more-cli.js';
+import { E2E_WAIT_MS, plugIn, spawnRun, waitForLog } from './fixtures/e2e-more-cli.js';
 import {
   RELAY_BUTTON_1_INSTANCE,
   RELAY_CLIENT_ID,
@@ -45,8 +45,7 @@ async function diskText(dir: string): Promise<string> {
 
 describe('pressgate run killed mid-delivery (real processes, real pty, emulator)', () => {
   it('delivers every pending press exactly once after SIGKILL and a restart, and expires the too-old one', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pressgate-e2e-run-crash-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const dir = await freshDir('pressgate-e2e-run-crash-');
     // The emulator's state directly, so its fault queue can be cleared without forgetting the tokens.
     const state = createEmulatorState({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
     const emulatorApp = buildEmulatorApp(state);
@@ -84,6 +83,7 @@ describe('pressgate run killed mid-delivery (real processes, real pty, emulator)
           .accepted()
           .some((event) => event.name === 'ChangeReport' && JSON.stringify(event.message).includes('"OK"')),
       () => state.requests(),
+      E2E_WAIT_MS,
     );
     const acceptedBefore = state.accepted().length;
 
@@ -100,6 +100,7 @@ describe('pressgate run killed mid-delivery (real processes, real pty, emulator)
         `press ${count} to be queued`,
         () => queued().length >= count,
         () => first.logs().slice(-5),
+        E2E_WAIT_MS,
       );
     }
     const fresh = queued().map((line) => ({
@@ -116,6 +117,7 @@ describe('pressgate run killed mid-delivery (real processes, real pty, emulator)
       'dropped sends of the pending presses',
       () => state.requests().filter((request) => request.outcome === 'dropped').length >= 2,
       () => state.requests().slice(-5),
+      E2E_WAIT_MS,
     );
     // Posted last, so it waits behind the stalled presses; too old to send once a new process is up.
     const oldResponse = await fetch(`${first.url}/v1/gestures`, {
@@ -151,6 +153,7 @@ describe('pressgate run killed mid-delivery (real processes, real pty, emulator)
         return last.outbox.pending === 0;
       },
       () => ({ status: last, requests: state.requests().slice(-5) }),
+      E2E_WAIT_MS,
     );
     const simpleEvents = state.accepted().filter((event) => event.eventId !== undefined);
     // Exactly once each, in the order pressed, with the original messageId and device timestamp.

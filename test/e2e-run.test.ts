@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@pressgate/emulator';
 import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/listener';
 import { OUTBOX_FILE } from '@pressgate/relay';
+import { freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   RELAY_BUTTON_1_INSTANCE,
@@ -21,17 +21,8 @@ const ROOT = join(import.meta.dirname, '..');
 type LogLine = Record<string, unknown>;
 type Child = { process: ChildProcess; url: string; logs: () => LogLine[]; exited: Promise<number | null> };
 
-async function waitFor<T>(what: string, check: () => T | undefined, seen: () => unknown, timeoutMs = 15_000) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; seen: ${JSON.stringify(seen())}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** How long a step of this test may take: a whole process and a pty sit between press and gateway. */
+const E2E_WAIT_MS = 15_000;
 
 /** `pressgate run` as its own process (node + tsx, no wrapper, so signals reach it). */
 async function spawnRun(configPath: string): Promise<Child> {
@@ -72,6 +63,7 @@ async function spawnRun(configPath: string): Promise<Child> {
       return logs.find((entry) => entry.msg === 'relay listening')?.url as string | undefined;
     },
     () => ({ logs: logs.slice(-5), stderr }),
+    E2E_WAIT_MS,
   );
   return { process: child, url, logs: () => logs, exited };
 }
@@ -94,8 +86,7 @@ function healthReports(emulator: Emulator): string[] {
 
 describe('pressgate run (real processes, real pty, emulator)', () => {
   it('delivers presses, reports unplug/replug, survives a broken reload, and loses nothing on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pressgate-e2e-run-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const dir = await freshDir('pressgate-e2e-run-');
     const emulator = await startEmulator({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
     onTestFinished(() => emulator.close());
     const input = relayE2eConfigInput({
@@ -124,12 +115,14 @@ describe('pressgate run (real processes, real pty, emulator)', () => {
       'ChangeReport OK',
       () => healthReports(emulator).includes('OK'),
       () => healthReports(emulator),
+      E2E_WAIT_MS,
     );
     await plugged.remote.single(1);
     const simple = await waitFor(
       'the single press at the gateway',
       () => emulator.accepted().find((event) => event.eventId === 'Button.SinglePush.1'),
       () => emulator.accepted().map((event) => event.name),
+      E2E_WAIT_MS,
     );
     expect(simple).toMatchObject({ endpointId: RELAY_ENDPOINT_ID, instance: RELAY_BUTTON_1_INSTANCE });
 
@@ -140,12 +133,14 @@ describe('pressgate run (real processes, real pty, emulator)', () => {
       'ChangeReport UNREACHABLE',
       () => healthReports(emulator).at(-1) === 'UNREACHABLE',
       () => healthReports(emulator),
+      E2E_WAIT_MS,
     );
     plugged = await plugIn(dir);
     await waitFor(
       'ChangeReport OK again',
       () => healthReports(emulator).at(-1) === 'OK',
       () => healthReports(emulator),
+      E2E_WAIT_MS,
     );
     // The remote is missing when run starts, so Alexa first hears UNREACHABLE.
     expect(healthReports(emulator)).toEqual(['UNREACHABLE', 'OK', 'UNREACHABLE', 'OK']);
@@ -157,6 +152,7 @@ describe('pressgate run (real processes, real pty, emulator)', () => {
       'the broken config to be rejected',
       () => run.logs().find((entry) => entry.msg?.toString().startsWith('new config rejected')),
       () => run.logs().slice(-5),
+      E2E_WAIT_MS,
     );
     expect(rejected.level).toBe(50);
     expect(JSON.stringify(rejected.problems)).toContain('instance');
@@ -166,6 +162,7 @@ describe('pressgate run (real processes, real pty, emulator)', () => {
       'the double press after the rejected reload',
       () => emulator.accepted().find((event) => event.eventId === 'Button.DoublePush.1'),
       () => emulator.accepted().map((event) => event.eventId ?? event.name),
+      E2E_WAIT_MS,
     );
 
     // A press, then SIGTERM at once: exit 0 within a few seconds, the event delivered or kept.
@@ -175,6 +172,7 @@ describe('pressgate run (real processes, real pty, emulator)', () => {
       'the last gesture to be queued',
       () => run.logs().filter((entry) => entry.msg === 'gesture queued').length >= 3,
       () => run.logs().slice(-5),
+      E2E_WAIT_MS,
     );
     const lastId = run
       .logs()
@@ -196,6 +194,7 @@ describe('pressgate run (real processes, real pty, emulator)', () => {
         'the kept event to be delivered after a restart',
         delivered,
         () => emulator.accepted().length,
+        E2E_WAIT_MS,
       );
     }
   }, 60_000);

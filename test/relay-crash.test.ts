@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEmulatorApp, createEmulatorState } from '@pressgate/emulator';
+import { freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { spawnScript, waitFor, waitForLog } from './fixtures/e2e-more-cli.js';
+import { E2E_WAIT_MS, spawnScript, waitForLog } from './fixtures/e2e-more-cli.js';
 import {
   RELAY_CLIENT_ID,
   RELAY_CLIENT_SECRET,
@@ -33,8 +33,7 @@ async function spawnRelay(configPath: string): Promise<Child> {
 
 describe('relay crash and restart', () => {
   it('delivers every pending event exactly once with its messageId after SIGKILL, and expires the too-old one', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-relay-crash-'));
-    onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+    const dataDir = await freshDir('pressgate-relay-crash-');
     const state = createEmulatorState({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
     const emulatorApp = buildEmulatorApp(state);
     onTestFinished(() => emulatorApp.close());
@@ -83,6 +82,7 @@ describe('relay crash and restart', () => {
       () =>
         state.requests().filter((request) => request.outcome === 'dropped').length >= 2 ? true : undefined,
       () => state.requests(),
+      E2E_WAIT_MS,
     );
     // Posted last and killed at once: too old to send by the time a new relay is up.
     const old = await post({
@@ -104,6 +104,7 @@ describe('relay crash and restart', () => {
         return fresh.every((id) => ids.includes(id)) ? ids : undefined;
       },
       () => state.requests().slice(-10),
+      E2E_WAIT_MS,
     );
     for (const id of fresh) expect(accepted.filter((seen) => seen === id)).toHaveLength(1);
     expect(accepted).not.toContain(old);
@@ -122,6 +123,7 @@ describe('relay crash and restart', () => {
         return last.outbox.pending === 0 ? last : undefined;
       },
       () => last,
+      E2E_WAIT_MS,
     );
     expect(status.outbox.pending).toBe(0);
     expect(status.deliveries.find((record) => record.messageId === old)).toMatchObject({

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startEmulator } from '@pressgate/emulator';
 import { createRelay, createRelayLogger } from '@pressgate/relay';
+import { freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   RELAY_CLIENT_ID,
@@ -18,25 +18,9 @@ type GestureAnswer = { messageId: string; code?: string };
 
 const API_TOKEN = 'relay-e2e-api-token-fedcba9876543210';
 
-async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  seen: () => unknown,
-): Promise<T> {
-  const deadline = performance.now() + 15_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; seen: ${JSON.stringify(seen())}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('relay secrets', () => {
   it('never puts a token, secret, code or signature in a log line or an API response', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-relay-secrets-'));
-    onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+    const dataDir = await freshDir('pressgate-relay-secrets-');
     const emulator = await startEmulator({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
     onTestFinished(() => emulator.close());
     const config = relayE2eConfig({
@@ -96,6 +80,7 @@ describe('relay secrets', () => {
             .recentDeliveries()
             .find((record) => record.messageId === messageId && record.outcome === outcome),
         () => relay.core.recentDeliveries(),
+        15_000,
       );
 
     // Live stream for the whole flow.

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { freshDir } from '@pressgate/test-kit';
+import { describe, expect, it } from 'vitest';
 
 const repoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const scriptsDir = join(repoDir, 'scripts');
@@ -52,8 +52,7 @@ type Sandbox = {
 const EXAMPLE = 'relay:\n  host: 127.0.0.1\n  dataDir: ./data # tokens, outbox\nremotes: []\n';
 
 async function sandbox(): Promise<Sandbox> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-service-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const dir = await freshDir('pressgate-service-');
   const checkout = join(dir, 'checkout');
   const root = join(dir, 'root');
   const fakes = join(dir, 'fake-bin');

@@ -1,7 +1,7 @@
+import { captureIo } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
 import { type Command, EXIT_OK, stringOption } from './command.js';
-import { captureIo } from './io.test-helpers.js';
 
 const echo: Command = {
   name: 'echo',

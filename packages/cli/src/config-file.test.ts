@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax, not a mistaken template
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { freshDir } from '@pressgate/test-kit';
+import { describe, expect, it } from 'vitest';
 import { type ConfigProblem, formatProblems, loadConfigFile, parseConfigText } from './config-file.js';
 
 const ENV = {
@@ -458,11 +458,7 @@ describe('formatProblems', () => {
 });
 
 describe('loadConfigFile', () => {
-  async function tempDir(): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'pressgate-config-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
-    return dir;
-  }
+  const tempDir = (): Promise<string> => freshDir('pressgate-config-');
 
   it('reads and validates a real file', async () => {
     const file = join(await tempDir(), 'pressgate.yaml');

@@ -1,26 +1,26 @@
-import { describe, expect, it } from 'vitest';
-import { forwardDirective } from './forward-directive.js';
-import { type ForwarderConfig, loadForwarderConfig } from './forwarder-config.js';
-import type { ForwarderLogEntry } from './log-line.js';
 import {
   acceptGrantDirective,
-  BEARER,
-  CORRELATION,
+  CORRELATION_TOKEN,
   closedPortUrl,
+  DIRECTIVE_SECRET,
   discoverDirective,
   discoverResponse,
   GRANT_CODE,
   reportStateDirective,
   respondWith,
-  SECRET,
   startRelayStandIn,
+  USER_BEARER,
   UUID_V4,
-} from './relay-stand-in.test-helpers.js';
+} from '@pressgate/test-kit';
+import { describe, expect, it } from 'vitest';
+import { forwardDirective } from './forward-directive.js';
+import { type ForwarderConfig, loadForwarderConfig } from './forwarder-config.js';
+import type { ForwarderLogEntry } from './log-line.js';
 
 function configFor(baseUrl: string, overrides: Record<string, string> = {}): ForwarderConfig {
   const loaded = loadForwarderConfig({
     PRESSGATE_RELAY_URL: baseUrl,
-    PRESSGATE_DIRECTIVE_SECRET: SECRET,
+    PRESSGATE_DIRECTIVE_SECRET: DIRECTIVE_SECRET,
     ...overrides,
   });
   if (!loaded.ok) {
@@ -37,7 +37,7 @@ function capture(): { entries: ForwarderLogEntry[]; log: (entry: ForwarderLogEnt
 /** Nothing sensitive in what was logged: not the secret, the grant code, the bearer or correlation token. */
 function expectNoSecrets(entries: ForwarderLogEntry[]): void {
   const text = JSON.stringify(entries);
-  for (const secret of [SECRET, GRANT_CODE, BEARER, CORRELATION]) {
+  for (const secret of [DIRECTIVE_SECRET, GRANT_CODE, USER_BEARER, CORRELATION_TOKEN]) {
     expect(text).not.toContain(secret);
   }
 }
@@ -49,7 +49,7 @@ type Reply = {
 describe('forwardDirective', () => {
   it('sends the directive signed to /alexa/directive and returns the relay answer unchanged', async () => {
     const answer = discoverResponse();
-    const relay = await startRelayStandIn(SECRET, respondWith(200, answer));
+    const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, answer));
     const { entries, log } = capture();
     const event = discoverDirective();
 
@@ -74,7 +74,7 @@ describe('forwardDirective', () => {
         payload: { type: 'NO_SUCH_ENDPOINT', message: 'unknown endpoint gone' },
       },
     };
-    const relay = await startRelayStandIn(SECRET, respondWith(200, relayError));
+    const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, relayError));
     const reply = await forwardDirective(reportStateDirective(), configFor(relay.baseUrl), fetch, {
       log: capture().log,
     });
@@ -91,7 +91,7 @@ describe('forwardDirective', () => {
       namespace: 'Alexa',
       name: 'ErrorResponse',
       messageId: expect.stringMatching(UUID_V4),
-      correlationToken: CORRELATION,
+      correlationToken: CORRELATION_TOKEN,
       payloadVersion: '3',
     });
     expect(reply.event.endpoint).toEqual({ endpointId: 'living-room-remote' });
@@ -109,7 +109,7 @@ describe('forwardDirective', () => {
   });
 
   it('gives up after PRESSGATE_TIMEOUT_MS when the relay does not answer', async () => {
-    const relay = await startRelayStandIn(SECRET, () => {
+    const relay = await startRelayStandIn(DIRECTIVE_SECRET, () => {
       // Never answers; the stand-in's cleanup closes the connection.
     });
     const { entries, log } = capture();
@@ -133,7 +133,7 @@ describe('forwardDirective', () => {
 
   it('answers INTERNAL_ERROR on a relay 500, and logs the status and the relay code', async () => {
     const relay = await startRelayStandIn(
-      SECRET,
+      DIRECTIVE_SECRET,
       respondWith(500, {
         statusCode: 500,
         code: 'ERR_INTERNAL',
@@ -146,7 +146,7 @@ describe('forwardDirective', () => {
       log,
     })) as Reply;
     expect(reply.event.header).toMatchObject({ namespace: 'Alexa', name: 'ErrorResponse' });
-    expect(reply.event.header.correlationToken).toBe(CORRELATION);
+    expect(reply.event.header.correlationToken).toBe(CORRELATION_TOKEN);
     expect(reply.event.payload).toMatchObject({ type: 'INTERNAL_ERROR' });
     expect(entries[0]).toMatchObject({
       code: 'ERR_FORWARDER_RELAY_STATUS',
@@ -156,7 +156,7 @@ describe('forwardDirective', () => {
   });
 
   it('answers AcceptGrant failures with Alexa.Authorization ACCEPT_GRANT_FAILED', async () => {
-    const relay = await startRelayStandIn(SECRET, respondWith(503, 'upstream down', 'text/plain'));
+    const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(503, 'upstream down', 'text/plain'));
     const { entries, log } = capture();
     const reply = (await forwardDirective(acceptGrantDirective(), configFor(relay.baseUrl), fetch, {
       log,
@@ -182,7 +182,10 @@ describe('forwardDirective', () => {
   });
 
   it('answers INTERNAL_ERROR when the relay answers 200 with something that is not JSON', async () => {
-    const relay = await startRelayStandIn(SECRET, respondWith(200, '<html>login</html>', 'text/html'));
+    const relay = await startRelayStandIn(
+      DIRECTIVE_SECRET,
+      respondWith(200, '<html>login</html>', 'text/html'),
+    );
     const { entries, log } = capture();
     const reply = (await forwardDirective(discoverDirective(), configFor(relay.baseUrl), fetch, {
       log,
@@ -194,7 +197,7 @@ describe('forwardDirective', () => {
   });
 
   it('answers INTERNAL_ERROR when the relay answers JSON that is not an Alexa message', async () => {
-    const relay = await startRelayStandIn(SECRET, respondWith(200, { ok: true }));
+    const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, { ok: true }));
     const { entries, log } = capture();
     const reply = (await forwardDirective(discoverDirective(), configFor(relay.baseUrl), fetch, {
       log,
@@ -220,7 +223,7 @@ describe('forwardDirective', () => {
   });
 
   it('signs with the given clock, so a skewed Lambda clock is refused as stale', async () => {
-    const relay = await startRelayStandIn(SECRET, respondWith(200, discoverResponse()));
+    const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, discoverResponse()));
     const { entries, log } = capture();
     const skewedMs = Date.now() - 301_000;
     await forwardDirective(discoverDirective(), configFor(relay.baseUrl), fetch, {

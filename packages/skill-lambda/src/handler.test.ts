@@ -1,19 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { handler } from './handler.js';
 import {
   acceptGrantDirective,
+  DIRECTIVE_SECRET,
   discoverDirective,
   discoverResponse,
+  freshDir,
   respondWith,
-  SECRET,
   startRelayStandIn,
-} from './relay-stand-in.test-helpers.js';
+} from '@pressgate/test-kit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { handler } from './handler.js';
 
 const run = promisify(execFile);
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,9 +40,9 @@ afterEach(() => {
 
 async function checkHandler(run: Handler): Promise<void> {
   const answer = discoverResponse();
-  const relay = await startRelayStandIn(SECRET, respondWith(200, answer));
+  const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, answer));
   vi.stubEnv('PRESSGATE_RELAY_URL', relay.baseUrl);
-  vi.stubEnv('PRESSGATE_DIRECTIVE_SECRET', SECRET);
+  vi.stubEnv('PRESSGATE_DIRECTIVE_SECRET', DIRECTIVE_SECRET);
   vi.stubEnv('PRESSGATE_TIMEOUT_MS', '3000');
   const output = captureConsole();
 
@@ -73,20 +73,19 @@ describe('handler (TypeScript source)', () => {
   it('refuses an http relay URL to a host that is not loopback', async () => {
     // 192.0.2.0/24 is reserved for documentation and never routed, should the check ever break.
     vi.stubEnv('PRESSGATE_RELAY_URL', 'http://192.0.2.1');
-    vi.stubEnv('PRESSGATE_DIRECTIVE_SECRET', SECRET);
+    vi.stubEnv('PRESSGATE_DIRECTIVE_SECRET', DIRECTIVE_SECRET);
     vi.stubEnv('PRESSGATE_TIMEOUT_MS', '200');
     const output = captureConsole();
     const reply = (await handler(discoverDirective())) as Reply;
     expect(reply.event.payload.type).toBe('INTERNAL_ERROR');
     expect(output.lines()[0]?.msg).toMatch(/plain http to 192\.0\.2\.1/);
-    expect(JSON.stringify(output.lines())).not.toContain(SECRET);
+    expect(JSON.stringify(output.lines())).not.toContain(DIRECTIVE_SECRET);
   });
 });
 
 describe('bundled handler (dist-lambda/index.mjs)', () => {
   it('builds into one file that runs the same handler', async (context) => {
-    const outDir = await mkdtemp(join(tmpdir(), 'pressgate-lambda-'));
-    onTestFinished(() => rm(outDir, { recursive: true, force: true }));
+    const outDir = await freshDir('pressgate-lambda-');
     const outfile = join(outDir, 'index.mjs');
     try {
       // Can esbuild's native binary run on this machine at all? If not, there is nothing to test.

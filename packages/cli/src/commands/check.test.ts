@@ -1,9 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { captureIo, freshDir } from '@pressgate/test-kit';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo } from '../io.test-helpers.js';
 
 const EXAMPLE = new URL('../../../../examples/pressgate.yaml', import.meta.url).pathname;
 const ENV = {
@@ -12,14 +11,8 @@ const ENV = {
   PRESSGATE_DIRECTIVE_SECRET: 'example-directive-secret-value',
 };
 
-let dir: string | undefined;
-afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
-});
-
 async function writeConfig(text: string): Promise<string> {
-  dir = await mkdtemp(join(tmpdir(), 'pressgate-check-'));
+  const dir = await freshDir('pressgate-check-');
   const file = join(dir, 'pressgate.yaml');
   await writeFile(file, text);
   return file;

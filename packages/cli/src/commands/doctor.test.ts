@@ -10,9 +10,9 @@ import {
   type PtyPair,
   VirtualRemote,
 } from '@pressgate/listener';
+import { captureIo } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo } from '../io.test-helpers.js';
 import { doctorCommand } from './doctor.js';
 
 const SECONDS = '2';

@@ -1,23 +1,18 @@
+import { captureIo, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo } from '../io.test-helpers.js';
-
-async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 5000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = read().match(pattern);
-    if (match) return match;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output so far:\n${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('pressgate emulator', () => {
   it('serves LWA and the gateway until the signal, then exits 0', async () => {
     const stop = new AbortController();
     const io = captureIo({ signal: stop.signal });
     const exit = runCli(['emulator', '--port', '0', '--client-secret', 'test-secret'], io);
-    const [, url] = await waitFor(io.out, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const [, url] = await waitFor(
+      'the listening line',
+      () => io.out().match(/listening on (http:\/\/127\.0\.0\.1:\d+)/) ?? undefined,
+      io.out,
+      5_000,
+    );
 
     const code = (await (await fetch(`${url}/_emulator/authorization-codes`, { method: 'POST' })).json()) as {
       code: string;

@@ -4,9 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { openPtyPair, VirtualRemote } from '@pressgate/listener';
+import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo, freshDir, waitFor } from '../io.test-helpers.js';
 import { listenCommand } from './listen.js';
 
 type Posted = { remoteId: string; button: number; gesture: string; at: string; receivedAtMs: number };

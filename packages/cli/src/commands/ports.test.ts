@@ -1,6 +1,6 @@
+import { captureIo } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo } from '../io.test-helpers.js';
 import { formatPortsTable, NO_PORTS_MESSAGE, portsCommand } from './ports.js';
 
 describe('pressgate ports', () => {

@@ -5,9 +5,9 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { LineTap } from '@pressgate/listener';
 import { type EdgeMessage, parseLine, type WireMessage } from '@pressgate/protocol';
+import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo, freshDir, waitFor } from '../io.test-helpers.js';
 import { simulateCommand } from './simulate.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));

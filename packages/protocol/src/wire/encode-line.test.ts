@@ -1,3 +1,4 @@
+import { messageArbitrary } from '@pressgate/test-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPressgateError } from '../errors.js';
@@ -5,7 +6,6 @@ import { xorChecksum } from './checksum.js';
 import { encodeLine } from './encode-line.js';
 import type { WireMessage } from './message.js';
 import { parseLine } from './parse-line.js';
-import { messageArbitrary } from './wire-arbitraries.test-helpers.js';
 
 function encodeErrorOf(message: unknown): string {
   try {

@@ -1,12 +1,8 @@
+import { checksummableArbitrary, latin1LineArbitrary, messageArbitrary } from '@pressgate/test-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeLine } from './encode-line.js';
 import { parseLine } from './parse-line.js';
-import {
-  checksummableArbitrary,
-  latin1LineArbitrary,
-  messageArbitrary,
-} from './wire-arbitraries.test-helpers.js';
 import { WIRE_ERROR_CODES } from './wire-error.js';
 
 const MESSAGE_TYPES = ['hello', 'edge', 'gesture', 'heartbeat', 'log'];

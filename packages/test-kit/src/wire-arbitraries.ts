@@ -1,15 +1,16 @@
-import fc from 'fast-check';
-import { GESTURES } from '../gesture.js';
 import {
+  GESTURES,
   MAX_BUTTON,
   MAX_LINE_BYTES,
   MIN_BUTTON,
   MS_MODULO,
   SEQ_MODULO,
   type WireMessage,
-} from './message.js';
+} from '@pressgate/protocol';
+import fc from 'fast-check';
 
-// fast-check generators of valid protocol v1 messages, shared by the wire tests.
+// fast-check generators of valid protocol v1 messages (see docs/architecture.md, "Contracts"),
+// shared by every test that feeds the wire codec or a listener random lines.
 const seq = fc.integer({ min: 0, max: SEQ_MODULO - 1 });
 const ms = fc.integer({ min: 0, max: MS_MODULO - 1 });
 const button = fc.integer({ min: MIN_BUTTON, max: MAX_BUTTON });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  type PressgateErrorCode,
   ReplayGuard,
   SIGNATURE_HEADER,
   SIGNATURE_TOLERANCE_S,
@@ -65,7 +66,7 @@ export async function startRelayStandIn(secret: string, answer: Answer): Promise
       };
       requests.push(seen);
       if (!verification.ok || replay) {
-        const code = verification.ok ? 'ERR_SIGNATURE_REPLAYED' : verification.code;
+        const code: PressgateErrorCode = verification.ok ? 'ERR_SIGNATURE_REPLAY' : verification.code;
         response.writeHead(401, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ statusCode: 401, code, error: 'Unauthorized', message: 'refused' }));
         return;
@@ -99,10 +100,10 @@ export async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-export const SECRET = 'test-directive-secret-5f1c9a';
+export const DIRECTIVE_SECRET = 'test-directive-secret-5f1c9a';
 export const GRANT_CODE = 'ANSecretGrantCode-7d2e';
-export const BEARER = 'Atza|test-user-bearer-token';
-export const CORRELATION = 'dFMb0z+PgpgdDmluhJ1LddFvSqZ/jCc8ptlAKulUj90jSqg==';
+export const USER_BEARER = 'Atza|test-user-bearer-token';
+export const CORRELATION_TOKEN = 'dFMb0z+PgpgdDmluhJ1LddFvSqZ/jCc8ptlAKulUj90jSqg==';
 
 export function discoverDirective(): Record<string, unknown> {
   return {
@@ -113,7 +114,7 @@ export function discoverDirective(): Record<string, unknown> {
         payloadVersion: '3',
         messageId: randomUUID(),
       },
-      payload: { scope: { type: 'BearerToken', token: BEARER } },
+      payload: { scope: { type: 'BearerToken', token: USER_BEARER } },
     },
   };
 }
@@ -129,7 +130,7 @@ export function acceptGrantDirective(): Record<string, unknown> {
       },
       payload: {
         grant: { type: 'OAuth2.AuthorizationCode', code: GRANT_CODE },
-        grantee: { type: 'BearerToken', token: BEARER },
+        grantee: { type: 'BearerToken', token: USER_BEARER },
       },
     },
   };
@@ -143,10 +144,10 @@ export function reportStateDirective(): Record<string, unknown> {
         name: 'ReportState',
         payloadVersion: '3',
         messageId: randomUUID(),
-        correlationToken: CORRELATION,
+        correlationToken: CORRELATION_TOKEN,
       },
       endpoint: {
-        scope: { type: 'BearerToken', token: BEARER },
+        scope: { type: 'BearerToken', token: USER_BEARER },
         endpointId: 'living-room-remote',
         cookie: {},
       },
