@@ -96,7 +96,16 @@ describe('pressgate listen posting to pressgate run (real processes, real pty, e
       'Button.SinglePush.1',
       'Button.DoublePush.1',
     ]);
-    const accepted = listen.logs().filter((line) => line.msg === 'gesture accepted by the relay');
+    // The gateway may have the event before listen has logged the relay's 202 for it.
+    const accepted = await waitFor(
+      "listen's log of both 202s",
+      () => {
+        const lines = listen.logs().filter((line) => line.msg === 'gesture accepted by the relay');
+        return lines.length >= 2 ? lines : undefined;
+      },
+      () => listen.logs().slice(-5),
+      E2E_WAIT_MS,
+    );
     expect(accepted.map((line) => [line.gesture, line.status])).toEqual([
       ['single', 202],
       ['double', 202],

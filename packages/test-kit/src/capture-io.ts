@@ -1,21 +1,11 @@
-import { PassThrough, type Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
+// Type-only: the kit loads no cli code at run time, so the cli's tests cannot make a cycle.
+import type { CliIo } from 'pressgate';
 
-/**
- * The shape of the cli's `CliIo` (packages/cli/src/command.ts), written out here so the kit
- * imports nothing from the cli: a CapturedIo is accepted wherever a CliIo is.
- */
-export type CliIoShape = {
-  stdout: Writable;
-  stderr: Writable;
-  env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-  signal: AbortSignal;
-};
-
-export type CapturedIo = CliIoShape & { out(): string; err(): string };
+export type CapturedIo = CliIo & { out(): string; err(): string };
 
 /** An io for in-process CLI tests whose stdout and stderr are captured as text. */
-export function captureIo(overrides: Partial<CliIoShape> = {}): CapturedIo {
+export function captureIo(overrides: Partial<CliIo> = {}): CapturedIo {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';

@@ -1,4 +1,4 @@
-export { type CapturedIo, type CliIoShape, captureIo } from './capture-io.js';
+export { type CapturedIo, captureIo } from './capture-io.js';
 export { freshDir } from './fresh-dir.js';
 export { pollUntil } from './poll-until.js';
 export {
