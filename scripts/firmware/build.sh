@@ -68,3 +68,15 @@ for entry in uno:atmega328p:"Uno, Nano" leonardo:atmega32u4:"Leonardo, Pro Micro
     "$((flash - empty_flash)) B" "$((ram - empty_ram)) B"
 done
 echo "hex: $out/uno/pressgate_remote.hex $out/leonardo/pressgate_remote.hex"
+
+# The simavr harness (host C), for running the atmega328p build.
+sim_src="$root/firmware-protocol/reference/sim/pressgate-sim.c"
+if [ -f /usr/include/simavr/sim_avr.h ] && command -v cc >/dev/null 2>&1; then
+  if [ ! -x "$out/pressgate-sim" ] || [ "$sim_src" -nt "$out/pressgate-sim" ]; then
+    cc -std=c99 -O2 -Wall -Wextra -Werror -I/usr/include/simavr -o "$out/pressgate-sim" "$sim_src" \
+      -lsimavr -lsimavrparts -lelf -lutil
+  fi
+  echo "simavr harness: $out/pressgate-sim --elf $out/uno/pressgate_remote.elf --link PATH"
+else
+  echo "simavr harness not built: install simavr libsimavr-dev libsimavrparts1 libelf-dev (and gcc)" >&2
+fi
