@@ -5,7 +5,7 @@
 # the simavr harness (firmware-protocol/reference/sim). Everything goes under build/firmware/.
 # Prints flash and RAM use per board. Exits 2, naming the Debian packages, when a tool is missing.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+root="$(cd "${BASH_SOURCE[0]%/*}/../.." && pwd)"
 out="${PRESSGATE_FIRMWARE_BUILD_DIR:-$root/build/firmware}"
 sketch="$root/firmware-protocol/reference/arduino/pressgate_remote"
 core="$root/firmware-protocol/reference/core"
