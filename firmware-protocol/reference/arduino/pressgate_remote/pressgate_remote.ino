@@ -51,7 +51,7 @@ void setup() {
   for (uint8_t i = 0; i < BUTTON_COUNT; i++) pinMode(BUTTON_PINS[i], INPUT_PULLUP);
   Serial.begin(BAUD_RATE);
   running = pgr_begin(&remote, &config, &board) == PGR_OK;
-  if (!running) Serial.print("# pressgate_remote.ino: bad settings (DEVICE_ID or BUTTON_PINS)\n");
+  if (!running) Serial.print("# pressgate_remote.ino: bad settings (DEVICE_ID, or more than 16 BUTTON_PINS)\n");
 }
 
 void loop() {
