@@ -32,6 +32,13 @@ for f in pressgate_remote.h pressgate_remote.c; do
   fi
 done
 
+# One build at a time per output folder (tests in parallel workers may all ask for it).
+mkdir -p "$out"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$out/.lock"
+  flock 9
+fi
+
 mkdir -p "$out/empty-sketch/empty"
 cat >"$out/empty-sketch/empty/empty.ino.tmp" <<'INO'
 void setup() {}

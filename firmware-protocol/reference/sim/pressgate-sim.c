@@ -6,8 +6,11 @@
  *
  * It makes its own pty (openpty) and symlinks it at PATH, so parallel runs never collide, then
  * prints `ready PATH` on stdout. Commands on stdin, one per line:
- *   <button> <0|1>   drive the pin of that button (1-based, in --pins order) low (0, pressed)
- *                    or high (1, released); every button pin starts high
+ *   <button> <0|1> [bounce ms]
+ *                    drive the pin of that button (1-based, in --pins order) low (0, pressed)
+ *                    or high (1, released); every button pin starts high. With a bounce time
+ *                    B (1..1000), the pin flips back after B/2 ms and to the level again at B
+ *                    ms of simulated time, as a bouncing contact does
  *   quit             stop (so does the end of stdin, SIGINT or SIGTERM)
  * Each command is answered on stdout with `ok <cycle>` or `error <why>`.
  * --pins are Arduino Uno pin numbers: 0..7 on port D, 8..13 on port B, 14..19 (A0..A5) on C.
@@ -33,6 +36,7 @@
 
 #define MAX_BUTTONS 16
 #define RX_QUEUE 512
+#define MAX_SCHEDULED 64
 
 static avr_t *avr;
 static int master_fd = -1;
@@ -45,6 +49,13 @@ static unsigned rx_head, rx_tail;
 static avr_irq_t *uart_input;
 static avr_irq_t *button_irq[MAX_BUTTONS];
 static int button_count;
+/* Pin changes due at a simulated cycle (contact bounce), unordered. */
+static struct {
+  avr_cycle_count_t at;
+  int button;
+  int level;
+} scheduled[MAX_SCHEDULED];
+static int scheduled_count;
 static char command[256];
 static size_t command_len;
 
@@ -77,6 +88,31 @@ static void on_uart_xoff(struct avr_irq_t *irq, uint32_t value, void *param) {
   uart_ready = 0;
 }
 
+static void remove_scheduled(int i) {
+  memmove(&scheduled[i], &scheduled[i + 1], (size_t)(scheduled_count - i - 1) * sizeof scheduled[0]);
+  scheduled_count--;
+}
+
+static void drop_scheduled(int button) {
+  for (int i = 0; i < scheduled_count;) {
+    if (scheduled[i].button == button) remove_scheduled(i);
+    else i++;
+  }
+}
+
+/* Applies the pin changes that are due, earliest first. */
+static void run_scheduled(void) {
+  for (;;) {
+    int due = -1;
+    for (int i = 0; i < scheduled_count; i++) {
+      if (scheduled[i].at <= avr->cycle && (due < 0 || scheduled[i].at < scheduled[due].at)) due = i;
+    }
+    if (due < 0) return;
+    avr_raise_irq(button_irq[scheduled[due].button - 1], (uint32_t)scheduled[due].level);
+    remove_scheduled(due);
+  }
+}
+
 /* Arduino Uno pin number to port and bit. */
 static int uno_pin(int pin, char *port, int *bit) {
   if (pin >= 0 && pin <= 7) { *port = 'D'; *bit = pin; return 0; }
@@ -88,18 +124,32 @@ static int uno_pin(int pin, char *port, int *bit) {
 static void run_command(const char *line) {
   int button;
   int level;
+  int bounce_ms = 0;
+  int fields;
   char extra;
   if (strcmp(line, "quit") == 0) {
     stop_requested = 1;
     return;
   }
-  if (sscanf(line, "%d %d %c", &button, &level, &extra) != 2 || button < 1 || button > button_count ||
-      (level != 0 && level != 1)) {
-    printf("error expected `<button 1..%d> <0|1>` or `quit`, got `%s`\n", button_count, line);
+  fields = sscanf(line, "%d %d %d %c", &button, &level, &bounce_ms, &extra);
+  if (fields < 2 || fields > 3 || button < 1 || button > button_count || (level != 0 && level != 1) ||
+      bounce_ms < 0 || bounce_ms > 1000 || scheduled_count + 2 > MAX_SCHEDULED) {
+    printf("error expected `<button 1..%d> <0|1> [bounce ms 0..1000]` or `quit`, got `%s`\n", button_count,
+           line);
     fflush(stdout);
     return;
   }
+  drop_scheduled(button); /* a new command for a button overrides its bounce in progress */
   avr_raise_irq(button_irq[button - 1], (uint32_t)level);
+  if (bounce_ms > 0) {
+    avr_cycle_count_t half = (avr_cycle_count_t)bounce_ms * avr->frequency / 2000u;
+    scheduled[scheduled_count].at = avr->cycle + half;
+    scheduled[scheduled_count].button = button;
+    scheduled[scheduled_count++].level = 1 - level;
+    scheduled[scheduled_count].at = avr->cycle + 2 * half;
+    scheduled[scheduled_count].button = button;
+    scheduled[scheduled_count++].level = level;
+  }
   printf("ok %llu\n", (unsigned long long)avr->cycle);
   fflush(stdout);
 }
@@ -241,6 +291,7 @@ int main(int argc, char **argv) {
       }
       if (avr->cycle < next) continue;
       next += slice;
+      run_scheduled();
       if (uart_ready && rx_head != rx_tail) avr_raise_irq(uart_input, rx_queue[rx_head++ % RX_QUEUE]);
       service_io();
       {
