@@ -19,11 +19,11 @@ export type CompiledDriver = { path: string; dispose(): Promise<void> };
  * Compiles core + driver with `cc` (C99, every warning an error). A missing compiler is a
  * failure with the fix, never a skip: CI has gcc.
  */
-export async function compileDriver(): Promise<CompiledDriver> {
+export async function compileDriver(compiler = 'cc'): Promise<CompiledDriver> {
   const dir = await mkdtemp(join(tmpdir(), 'pressgate-fw-core-'));
   const path = join(dir, 'core-driver');
   const result = spawnSync(
-    'cc',
+    compiler,
     [
       '-std=c99',
       '-Wall',
@@ -45,13 +45,13 @@ export async function compileDriver(): Promise<CompiledDriver> {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new Error(
       missing
-        ? 'the firmware core tests need a C compiler, and `cc` was not found: install gcc (Debian: apt-get install gcc)'
-        : `cc failed to run: ${result.error.message}`,
+        ? `the firmware core tests need a C compiler, and \`${compiler}\` was not found: install gcc (Debian: apt-get install gcc)`
+        : `${compiler} failed to run: ${result.error.message}`,
     );
   }
   if (result.status !== 0) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`cc failed (exit ${result.status}):\n${result.stderr}`);
+    throw new Error(`${compiler} failed (exit ${result.status}):\n${result.stderr}`);
   }
   return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
 }

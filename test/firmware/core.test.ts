@@ -221,6 +221,12 @@ describe('reference firmware core', () => {
     ]);
   });
 
+  it('fails, saying what to install, when there is no C compiler', async () => {
+    await expect(compileDriver('pressgate-no-such-cc')).rejects.toThrow(
+      /need a C compiler, and `pressgate-no-such-cc` was not found: install gcc/,
+    );
+  });
+
   it('is the core the Arduino sketch ships: its copies are identical', () => {
     const sketch = resolve(import.meta.dirname, '../../firmware-protocol/reference/arduino/pressgate_remote');
     for (const file of ['pressgate_remote.h', 'pressgate_remote.c']) {
