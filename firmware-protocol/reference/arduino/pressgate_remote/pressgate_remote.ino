@@ -51,7 +51,8 @@ void setup() {
   for (uint8_t i = 0; i < BUTTON_COUNT; i++) pinMode(BUTTON_PINS[i], INPUT_PULLUP);
   Serial.begin(BAUD_RATE);
   running = pgr_begin(&remote, &config, &board) == PGR_OK;
-  if (!running) Serial.print("# pressgate_remote.ino: bad settings (DEVICE_ID, or more than 16 BUTTON_PINS)\n");
+  // F(): the text stays in flash, not in the little RAM of an AVR.
+  if (!running) Serial.print(F("# pressgate_remote.ino: bad settings (DEVICE_ID, or more than 16 BUTTON_PINS)\n"));
 }
 
 void loop() {
