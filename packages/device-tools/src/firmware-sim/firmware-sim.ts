@@ -83,10 +83,18 @@ export class FirmwareSim {
     if (this.#options.pins !== undefined) args.push('--pins', this.#options.pins.join(','));
     const child = spawn(this.#options.harnessPath, args, { stdio: 'pipe' });
     this.#child = child;
-    this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.once('error', () => resolve(null)); // never started: there will be no exit
+    });
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.#onStdout(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stderr = (this.#stderr + chunk).slice(-MAX_PENDING_OUTPUT);
+    });
+    child.once('error', (error) => {
+      this.#ready?.reject(
+        simError('START', `cannot run ${this.#options.harnessPath}: ${error.message}`, error),
+      );
     });
     child.stdin.on('error', () => {
       // The harness went away; `exit` below fails what waits on it.
