@@ -11,6 +11,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const exitCode = await runCli(process.argv.slice(2), {
+  // A getter: touching process.stdin opens it, which only `init` needs.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
