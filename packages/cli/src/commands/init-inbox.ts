@@ -23,7 +23,12 @@ export class InitInbox {
       this.#ended = true;
       return;
     }
-    const reader = createInterface({ input: this.#input, crlfDelay: Number.POSITIVE_INFINITY });
+    // terminal: false keeps a terminal in cooked mode: it echoes and edits, and Ctrl-C stays SIGINT.
+    const reader = createInterface({
+      input: this.#input,
+      terminal: false,
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
     this.#reader = reader;
     reader.on('line', (line) => {
       this.#lines.push(line.trim());

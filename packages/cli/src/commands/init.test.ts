@@ -102,6 +102,22 @@ describe('pressgate init, interactive: a real pty remote and answers piped to st
     for (const instance of instances) expect(instance).toMatch(UUID_V4_PATTERN);
   });
 
+  it('stops on Ctrl-C (the abort signal) while waiting for a press, and writes nothing', async () => {
+    const dir = await freshDir('pressgate-init-');
+    await remoteOnPty(dir);
+    const shutdown = new AbortController();
+    const io = captureIo({ cwd: dir, stdin: new PassThrough(), signal: shutdown.signal });
+    const exit = runCli(['init', '--port', 'ttyREMOTE'], io, [initCommand]);
+    await waitFor(
+      () => io.out().includes('Press the first button...'),
+      () => io.out() + io.err(),
+    );
+    shutdown.abort(new Error('received SIGINT'));
+    expect(await exit).toBe(1);
+    expect(io.err()).toContain('pressgate init: stopped; nothing written.');
+    await expect(readFile(join(dir, 'pressgate.yaml'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('asks before replacing a file, and leaves it alone on no', async () => {
     const dir = await freshDir('pressgate-init-');
     const file = join(dir, 'mine.yaml');

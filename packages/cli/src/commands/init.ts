@@ -93,7 +93,10 @@ export const initCommand: Command = {
       const ask = async (question: string): Promise<string> => {
         io.stdout.write(question);
         const answer = await inbox.line(io.signal, ANSWER_WAIT_MS);
-        if (answer === undefined) writeLine(io.stdout);
+        // A terminal echoes what was typed; a pipe does not, so the transcript shows it here.
+        if (answer === undefined || (io.stdin as { isTTY?: boolean } | undefined)?.isTTY !== true) {
+          writeLine(io.stdout, answer ?? '');
+        }
         return answer ?? '';
       };
       if (exists && !yes) {
@@ -124,6 +127,10 @@ export const initCommand: Command = {
         (await ask(`What should the Alexa app call this remote? [${DEFAULT_NAME}] `)) || DEFAULT_NAME;
       const config = baseConfig(remote.configPath, name, remote);
       return await finish(io, file, shown, exists, { ...config, buttons: entries });
+    } catch (error) {
+      if (!io.signal.aborted) throw error;
+      writeLine(io.stderr, '\npressgate init: stopped; nothing written.');
+      return EXIT_FAILURE;
     } finally {
       inbox.stop();
       await remote?.link.close();
