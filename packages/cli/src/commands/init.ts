@@ -123,8 +123,9 @@ export const initCommand: Command = {
         const gestures = await askGestures(io, ask, index, button);
         entries.push({ button, order: index, instance: randomUUID(), gestures });
       }
-      const name =
-        (await ask(`What should the Alexa app call this remote? [${DEFAULT_NAME}] `)) || DEFAULT_NAME;
+      const answer = await ask(`What should the Alexa app call this remote? [${DEFAULT_NAME}] `);
+      // friendlyName holds at most 128 characters.
+      const name = answer.slice(0, 128).trim() || DEFAULT_NAME;
       const config = baseConfig(remote.configPath, name, remote);
       return await finish(io, file, shown, exists, { ...config, buttons: entries });
     } catch (error) {
