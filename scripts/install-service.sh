@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs pressgate as a systemd service: the `pressgate` system user (in group dialout), the
-# unit, /etc/pressgate/env (secrets, 0600) and /etc/pressgate/pressgate.yaml (from the example).
-# Safe to run again: existing config and env files are never overwritten; the unit is refreshed.
+# unit, /etc/pressgate/env (secrets, 0600), /etc/pressgate/pressgate.yaml (from the example) and
+# the config's JSON schema beside it. Safe to run again: existing config and env files are never
+# overwritten; the unit and the schema are refreshed.
+# With --prefix DIR only files under DIR are written: no user, group, ownership or systemctl
+# change touches this machine.
 set -euo pipefail
 
 usage() {
@@ -10,9 +13,10 @@ Usage: sudo scripts/install-service.sh [--dry-run] [--prefix DIR] [--bin PATH]
 
   --dry-run     print every action, change nothing
   --prefix DIR  install the files under DIR instead of / (testing, packaging); no root needed.
-                Ownership changes are skipped; useradd/usermod/systemctl still run.
-  --bin PATH    the pressgate executable for ExecStart (default: `command -v pressgate`,
-                else /usr/local/bin/pressgate)
+                Nothing outside DIR changes: no useradd, usermod, chown or systemctl.
+  --bin PATH    the pressgate executable for ExecStart (default: `command -v pressgate`); it
+                must exist and be executable. A built CLI entry (packages/cli/dist/main.js) is
+                run with this machine's node.
   -h, --help    this help
 USAGE
 }
@@ -48,11 +52,15 @@ script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_dir="$(dirname "$script_dir")"
 unit_source="$script_dir/systemd/pressgate.service"
 example_config="$repo_dir/examples/pressgate.yaml"
+schema_source="$repo_dir/packages/protocol/pressgate.schema.json"
 
 etc_dir="$prefix/etc/pressgate"
 unit_path="$prefix/etc/systemd/system/pressgate.service"
 env_path="$etc_dir/env"
 config_path="$etc_dir/pressgate.yaml"
+schema_path="$etc_dir/pressgate.schema.json"
+# Where the schema is once installed (no prefix): what the config's modeline names.
+schema_target=/etc/pressgate/pressgate.schema.json
 
 if [ "$dry_run" -eq 0 ] && [ -z "$prefix" ] && [ "$(id -u)" -ne 0 ]; then
   echo "install-service.sh: must run as root to create a user and install a unit: sudo $0 $*" >&2
@@ -67,13 +75,30 @@ fi
 if [ -z "$bin" ]; then
   bin="$(command -v pressgate || true)"
   if [ -z "$bin" ]; then
-    bin=/usr/local/bin/pressgate
-    echo "note: no pressgate on PATH; the unit runs $bin (install pressgate there, or rerun with --bin PATH)"
+    echo "install-service.sh: no pressgate on PATH; pass --bin PATH (e.g. --bin $repo_dir/packages/cli/dist/main.js after pnpm build)" >&2
+    exit 2
   fi
 fi
 case "$bin" in
   /*) ;;
   *) echo "install-service.sh: --bin must be an absolute path, got $bin" >&2; exit 2 ;;
+esac
+# What ExecStart runs: the executable itself, or node with a JavaScript entry (tsc does not
+# keep the executable bit, so a built main.js is run through node).
+case "$bin" in
+  *.js | *.mjs)
+    [ -f "$bin" ] && [ -r "$bin" ] || { echo "install-service.sh: --bin $bin does not exist or is not readable" >&2; exit 2; }
+    node_bin="$(command -v node || true)"
+    case "$node_bin" in
+      /*) ;;
+      *) echo "install-service.sh: --bin $bin needs node on PATH to run it" >&2; exit 2 ;;
+    esac
+    exec_start="$node_bin $bin"
+    ;;
+  *)
+    [ -f "$bin" ] && [ -x "$bin" ] || { echo "install-service.sh: --bin $bin does not exist or is not executable" >&2; exit 2; }
+    exec_start="$bin"
+    ;;
 esac
 
 # Every change goes through `act`: printed always, executed unless --dry-run.
@@ -104,13 +129,17 @@ write_file() {
 }
 
 # 1. The service user: a system account without a login shell, in the serial group.
-if id -u "$SERVICE_USER" >/dev/null 2>&1; then
+if [ -n "$prefix" ]; then
+  echo "skip: user $SERVICE_USER and group $SERIAL_GROUP (--prefix install: this machine is not changed)"
+elif id -u "$SERVICE_USER" >/dev/null 2>&1; then
   echo "ok: user $SERVICE_USER exists"
 else
   act useradd --system --user-group --home-dir "$STATE_DIR" --no-create-home \
     --shell /usr/sbin/nologin --comment "pressgate service" "$SERVICE_USER"
 fi
-if id -nG "$SERVICE_USER" 2>/dev/null | tr ' ' '\n' | grep -qx "$SERIAL_GROUP"; then
+if [ -n "$prefix" ]; then
+  :
+elif id -nG "$SERVICE_USER" 2>/dev/null | tr ' ' '\n' | grep -qx "$SERIAL_GROUP"; then
   echo "ok: $SERVICE_USER is in $SERIAL_GROUP"
 else
   act usermod --append --groups "$SERIAL_GROUP" "$SERVICE_USER"
@@ -119,7 +148,13 @@ fi
 # 2. The unit, with ExecStart pointing at this machine's pressgate.
 act mkdir -p "$(dirname "$unit_path")"
 act mkdir -p -m 0750 "$etc_dir"
-sed "s|^ExecStart=[^ ]*pressgate |ExecStart=$bin |" "$unit_source" | write_file 0644 "$unit_path"
+sed "s|^ExecStart=[^ ]*pressgate |ExecStart=$exec_start |" "$unit_source" | write_file 0644 "$unit_path"
+# The config's JSON schema, for editors' hover help and completion (refreshed like the unit).
+if [ -f "$schema_source" ]; then
+  write_file 0644 "$schema_path" <"$schema_source"
+else
+  echo "note: no schema at $schema_source; the installed config's \$schema line is left out"
+fi
 
 # 3. The secrets file, only when absent: never overwrite what the user filled in.
 if [ -e "$env_path" ]; then
@@ -139,7 +174,12 @@ fi
 if [ -e "$config_path" ]; then
   echo "ok: $config_path exists, left as it is"
 elif [ -f "$example_config" ]; then
-  sed -E "s|^([[:space:]]*dataDir:[[:space:]]*)[^[:space:]#]+|\\1$STATE_DIR|" "$example_config" |
+  if [ -f "$schema_source" ]; then
+    modeline="s|^(# yaml-language-server: [$]schema=).*|\\1$schema_target|"
+  else
+    modeline='/^# yaml-language-server: /d'
+  fi
+  sed -E -e "s|^([[:space:]]*dataDir:[[:space:]]*)[^[:space:]#]+|\\1$STATE_DIR|" -e "$modeline" "$example_config" |
     write_file 0640 "$config_path"
 else
   echo "note: no example config at $example_config; write $config_path yourself (pressgate check validates it)"
@@ -157,14 +197,18 @@ else
 fi
 
 # 6. Tell systemd.
-act systemctl daemon-reload
+if [ -z "$prefix" ]; then
+  act systemctl daemon-reload
+else
+  echo "skip: systemctl daemon-reload (--prefix install)"
+fi
 
 cat <<NEXT
 
 Next steps:
   1. Fill in the secrets:   sudo nano $env_path
   2. Edit the config:       sudo nano $config_path   (remotes; relay.dataDir: $STATE_DIR)
-     and check it:          sudo bash -c 'set -a; . $env_path; exec $bin check --config $config_path'
+     and check it:          sudo bash -c 'set -a; . $env_path; exec $exec_start check --config $config_path'
   3. Optional stable names: sudo cp $script_dir/udev/99-pressgate.rules /etc/udev/rules.d/ and edit it
   4. Start now and at boot: sudo systemctl enable --now pressgate
   5. Watch it:              journalctl -u pressgate -f      (reload config: sudo systemctl reload pressgate)

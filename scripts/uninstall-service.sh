@@ -2,6 +2,7 @@
 # Removes the pressgate systemd service: stops and disables it and removes the unit.
 # Keeps /etc/pressgate (config, secrets), /var/lib/pressgate (tokens, outbox) and the user,
 # so a reinstall picks up where it left off, unless --purge.
+# With --prefix DIR only files under DIR are removed: no systemctl or userdel touches this machine.
 set -euo pipefail
 
 usage() {
@@ -9,7 +10,8 @@ usage() {
 Usage: sudo scripts/uninstall-service.sh [--dry-run] [--prefix DIR] [--purge]
 
   --dry-run     print every action, change nothing
-  --prefix DIR  remove the files under DIR instead of / (testing); no root needed
+  --prefix DIR  remove the files under DIR instead of / (testing); no root needed.
+                Nothing outside DIR changes: no systemctl, no userdel.
   --purge       also delete /etc/pressgate, /var/lib/pressgate (the Alexa tokens: the skill must
                 be linked again) and the pressgate user
   -h, --help    this help
@@ -61,23 +63,39 @@ act() {
 }
 
 # Stopping a unit that is not loaded fails: that is fine, it is what we want anyway.
-act systemctl stop pressgate.service || echo "ok: pressgate was not running"
-act systemctl disable pressgate.service || echo "ok: pressgate was not enabled"
+if [ -z "$prefix" ]; then
+  act systemctl stop pressgate.service || echo "ok: pressgate was not running"
+  act systemctl disable pressgate.service || echo "ok: pressgate was not enabled"
+else
+  echo "skip: systemctl stop and disable (--prefix: this machine is not changed)"
+fi
 if [ -e "$unit_path" ] || [ "$dry_run" -eq 1 ]; then
   act rm -f "$unit_path"
 else
   echo "ok: $unit_path already gone"
 fi
-act systemctl daemon-reload
+if [ -z "$prefix" ]; then
+  act systemctl daemon-reload
+else
+  echo "skip: systemctl daemon-reload (--prefix)"
+fi
 
 if [ "$purge" -eq 1 ]; then
   act rm -rf "$etc_dir" "$state_dir"
-  if id -u "$SERVICE_USER" >/dev/null 2>&1; then
+  if [ -n "$prefix" ]; then
+    echo "skip: userdel $SERVICE_USER (--prefix)"
+  elif id -u "$SERVICE_USER" >/dev/null 2>&1; then
     act userdel "$SERVICE_USER"
   else
     echo "ok: user $SERVICE_USER does not exist"
   fi
-  echo "Purged. The Alexa link is gone from this machine: disable and re-enable the skill after a reinstall."
+  if [ "$dry_run" -eq 1 ]; then
+    echo "Dry run: nothing was removed. Without --dry-run this deletes the config, the secrets and the Alexa tokens."
+  else
+    echo "Purged. The Alexa link is gone from this machine: disable and re-enable the skill after a reinstall."
+  fi
+elif [ "$dry_run" -eq 1 ]; then
+  echo "Dry run: nothing was removed. $etc_dir, $state_dir and user $SERVICE_USER would be kept; --purge removes them."
 else
   echo "Kept $etc_dir (config, secrets), $state_dir (tokens, outbox) and user $SERVICE_USER; --purge removes them."
 fi

@@ -20,7 +20,8 @@ function runCommand(file: string, args: string[], env: NodeJS.ProcessEnv = proce
 }
 
 /**
- * Fakes of the commands that would change this machine: they record each call in calls.log and
+ * Fakes of the commands that would change this machine, first on PATH: they record each call in
+ * calls.log (with --prefix the scripts must make none: every test asserts an empty log) and
  * keep a pretend user database in files, so `id` answers as it would after useradd/usermod.
  */
 const FAKES: Record<string, string> = {
@@ -39,8 +40,10 @@ const FAKES: Record<string, string> = {
 };
 
 type Sandbox = {
-  /** A copy of the repository's scripts/ beside an examples/pressgate.yaml, like a checkout. */
+  /** A copy of the repository's scripts/ beside an examples/pressgate.yaml and the schema, like a checkout. */
   checkout: string;
+  /** An executable stand-in for the installed `pressgate`, for --bin. */
+  bin: string;
   /** The --prefix root. */
   root: string;
   env: NodeJS.ProcessEnv;
@@ -49,7 +52,10 @@ type Sandbox = {
   uninstall: (...args: string[]) => Promise<Run>;
 };
 
-const EXAMPLE = 'relay:\n  host: 127.0.0.1\n  dataDir: ./data # tokens, outbox\nremotes: []\n';
+const EXAMPLE =
+  '# yaml-language-server: $schema=../packages/protocol/pressgate.schema.json\n#\n' +
+  'relay:\n  host: 127.0.0.1\n  dataDir: ./data # tokens, outbox\nremotes: []\n';
+const SCHEMA_TARGET = '/etc/pressgate/pressgate.schema.json';
 
 async function sandbox(): Promise<Sandbox> {
   const dir = await freshDir('pressgate-service-');
@@ -62,9 +68,17 @@ async function sandbox(): Promise<Sandbox> {
     mkdir(fakes),
     mkdir(state),
     mkdir(join(checkout, 'examples'), { recursive: true }),
+    mkdir(join(checkout, 'packages', 'protocol'), { recursive: true }),
   ]);
   await cp(scriptsDir, join(checkout, 'scripts'), { recursive: true });
   await writeFile(join(checkout, 'examples', 'pressgate.yaml'), EXAMPLE);
+  await cp(
+    join(repoDir, 'packages', 'protocol', 'pressgate.schema.json'),
+    join(checkout, 'packages', 'protocol', 'pressgate.schema.json'),
+  );
+  const bin = join(dir, 'pressgate');
+  await writeFile(bin, '#!/bin/sh\nexit 0\n');
+  await chmod(bin, 0o755);
   for (const [name, body] of Object.entries(FAKES)) {
     await writeFile(join(fakes, name), `#!/bin/sh\n${body}\n`);
     await chmod(join(fakes, name), 0o755);
@@ -76,6 +90,7 @@ async function sandbox(): Promise<Sandbox> {
   };
   return {
     checkout,
+    bin,
     root,
     env,
     calls,
@@ -115,30 +130,65 @@ describe('service install scripts', () => {
     expect(await box.calls()).toEqual([]);
   });
 
-  it('--dry-run prints every action and changes nothing', async () => {
+  it('--dry-run prints every action and changes nothing, with or without --prefix', async () => {
     const box = await sandbox();
-    const run = await box.install('--dry-run', '--prefix', box.root, '--bin', '/opt/pressgate/bin/pressgate');
+    const run = await box.install('--dry-run', '--bin', box.bin);
     expectOk(run);
     expect(run.stdout).toContain(`would run: ${USERADD.replace('pressgate service', 'pressgate\\ service')}`);
     expect(run.stdout).toContain('would run: usermod --append --groups dialout pressgate');
-    expect(run.stdout).toContain(`would write: ${box.root}/etc/systemd/system/pressgate.service (mode 0644)`);
-    expect(run.stdout).toContain(`would write: ${box.root}/etc/pressgate/env (mode 0600)`);
-    expect(run.stdout).toContain(`would write: ${box.root}/etc/pressgate/pressgate.yaml (mode 0640)`);
+    expect(run.stdout).toContain('would write: /etc/systemd/system/pressgate.service (mode 0644)');
+    expect(run.stdout).toContain('would write: /etc/pressgate/env (mode 0600)');
+    expect(run.stdout).toContain(`would write: ${SCHEMA_TARGET} (mode 0644)`);
     expect(run.stdout).toContain('would run: systemctl daemon-reload');
     expect(run.stdout).toContain('systemctl enable --now pressgate');
+    expect(await box.calls()).toEqual([]);
+
+    const prefixed = await box.install('--dry-run', '--prefix', box.root, '--bin', box.bin);
+    expectOk(prefixed);
+    expect(prefixed.stdout).toContain(`would write: ${box.root}/etc/pressgate/pressgate.yaml (mode 0640)`);
+    expect(prefixed.stdout).not.toMatch(/would run: (useradd|usermod|systemctl|chown)/);
     expect(await readdir(box.root)).toEqual([]);
     expect(await box.calls()).toEqual([]);
 
-    const removal = await box.uninstall('--dry-run', '--prefix', box.root, '--purge');
-    expectOk(removal);
-    expect(removal.stdout).toContain('would run: systemctl stop pressgate.service');
-    expect(removal.stdout).toMatch(/would run: rm -rf .*etc\/pressgate .*var\/lib\/pressgate/);
+    for (const args of [['--purge'], []]) {
+      const removal = await box.uninstall('--dry-run', ...args);
+      expectOk(removal);
+      expect(removal.stdout).toContain('would run: systemctl stop pressgate.service');
+      expect(removal.stdout).toContain('Dry run: nothing was removed.');
+      expect(removal.stdout).not.toContain('Purged.');
+    }
+    const purge = await box.uninstall('--dry-run', '--prefix', box.root, '--purge');
+    expectOk(purge);
+    expect(purge.stdout).toMatch(/would run: rm -rf .*etc\/pressgate .*var\/lib\/pressgate/);
+    expect(purge.stdout).not.toContain('Purged.');
+    expect(await box.calls()).toEqual([]);
+  });
+
+  it('--bin must exist and be executable; a built main.js runs through node', async () => {
+    const box = await sandbox();
+    const missing = await box.install('--prefix', box.root, '--bin', join(box.root, 'nope'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('does not exist or is not executable');
+    const plain = join(box.checkout, 'not-executable');
+    await writeFile(plain, 'x');
+    expect((await box.install('--prefix', box.root, '--bin', plain)).code).toBe(2);
+    expect((await box.install('--prefix', box.root, '--bin', 'relative/pressgate')).code).toBe(2);
+    expect(await readdir(box.root)).toEqual([]);
+
+    const entry = join(box.checkout, 'main.js');
+    await writeFile(entry, '');
+    expectOk(await box.install('--prefix', box.root, '--bin', entry));
+    const unit = await readFile(join(box.root, 'etc/systemd/system/pressgate.service'), 'utf8');
+    const node = (await runCommand('sh', ['-c', 'command -v node'])).stdout.trim();
+    expect(unit).toContain(`\nExecStart=${node} ${entry} run --config /etc/pressgate/pressgate.yaml\n`);
     expect(await box.calls()).toEqual([]);
   });
 
   it('installs the unit, env template and config with the right modes, then leaves them alone', async () => {
     const box = await sandbox();
-    expectOk(await box.install('--prefix', box.root, '--bin', '/opt/pressgate/bin/pressgate'));
+    const run = await box.install('--prefix', box.root, '--bin', box.bin);
+    expectOk(run);
+    expect(run.stdout).toContain('skip: user pressgate');
 
     const unitPath = join(box.root, 'etc/systemd/system/pressgate.service');
     const envPath = join(box.root, 'etc/pressgate/env');
@@ -148,62 +198,59 @@ describe('service install scripts', () => {
     expect(await modeOf(configPath)).toBe('0640');
     expect(await modeOf(join(box.root, 'etc/pressgate'))).toBe('0750');
     const unit = await readFile(unitPath, 'utf8');
-    expect(unit).toContain(
-      '\nExecStart=/opt/pressgate/bin/pressgate run --config /etc/pressgate/pressgate.yaml\n',
-    );
+    expect(unit).toContain(`\nExecStart=${box.bin} run --config /etc/pressgate/pressgate.yaml\n`);
     const env = await readFile(envPath, 'utf8');
     for (const name of ['PRESSGATE_CLIENT_ID=', 'PRESSGATE_CLIENT_SECRET=', 'PRESSGATE_DIRECTIVE_SECRET=']) {
       expect(env).toContain(`\n${name}\n`);
     }
-    expect(await readFile(configPath, 'utf8')).toBe(
-      EXAMPLE.replace('dataDir: ./data #', 'dataDir: /var/lib/pressgate #'),
+    const config = await readFile(configPath, 'utf8');
+    expect(config).toBe(
+      EXAMPLE.replace('dataDir: ./data #', 'dataDir: /var/lib/pressgate #').replace(
+        '$schema=../packages/protocol/pressgate.schema.json',
+        `$schema=${SCHEMA_TARGET}`,
+      ),
     );
-    expect(await box.calls()).toEqual([
-      USERADD,
-      'usermod --append --groups dialout pressgate',
-      'systemctl daemon-reload',
-    ]);
+    // The modeline names a file that exists once installed.
+    const named = config.match(/\$schema=(\S+)/)?.[1] ?? 'none';
+    expect(await readFile(join(box.root, named), 'utf8')).toBe(
+      await readFile(join(repoDir, 'packages/protocol/pressgate.schema.json'), 'utf8'),
+    );
+    expect(await box.calls()).toEqual([]);
 
     // The user fills in the secrets and edits the config; a second run keeps both.
     await writeFile(envPath, 'PRESSGATE_CLIENT_ID=mine\n');
     await writeFile(configPath, 'relay: { dataDir: /srv/pressgate }\n');
-    const again = await box.install('--prefix', box.root, '--bin', '/opt/pressgate/bin/pressgate');
+    const again = await box.install('--prefix', box.root, '--bin', box.bin);
     expectOk(again);
-    expect(again.stdout).toMatch(/ok: user pressgate exists/);
+    expect(again.stdout).toMatch(/ok: .*env exists, left as it is/);
     expect(await readFile(envPath, 'utf8')).toBe('PRESSGATE_CLIENT_ID=mine\n');
     expect(await readFile(configPath, 'utf8')).toBe('relay: { dataDir: /srv/pressgate }\n');
     expect(await readFile(unitPath, 'utf8')).toBe(unit);
-    expect((await box.calls()).slice(3)).toEqual(['systemctl daemon-reload']);
+    expect(await box.calls()).toEqual([]);
   });
 
   it('uninstalls the unit but keeps config and data, unless --purge', async () => {
     const box = await sandbox();
-    expectOk(await box.install('--prefix', box.root, '--bin', '/usr/bin/pressgate'));
+    expectOk(await box.install('--prefix', box.root, '--bin', box.bin));
     await mkdir(join(box.root, 'var/lib/pressgate'), { recursive: true });
     await writeFile(join(box.root, 'var/lib/pressgate/tokens.json'), '{}');
-    const installCalls = (await box.calls()).length;
 
     expectOk(await box.uninstall('--prefix', box.root));
     await expect(stat(join(box.root, 'etc/systemd/system/pressgate.service'))).rejects.toThrow(/ENOENT/);
     expect(await readFile(join(box.root, 'etc/pressgate/env'), 'utf8')).toContain('PRESSGATE_CLIENT_ID=');
     expect(await readFile(join(box.root, 'var/lib/pressgate/tokens.json'), 'utf8')).toBe('{}');
-    expect((await box.calls()).slice(installCalls)).toEqual([
-      'systemctl stop pressgate.service',
-      'systemctl disable pressgate.service',
-      'systemctl daemon-reload',
-    ]);
+    expect(await box.calls()).toEqual([]);
 
-    expectOk(await box.uninstall('--prefix', box.root, '--purge'));
+    const purge = await box.uninstall('--prefix', box.root, '--purge');
+    expectOk(purge);
+    expect(purge.stdout).toContain('Purged.');
     await expect(stat(join(box.root, 'etc/pressgate'))).rejects.toThrow(/ENOENT/);
     await expect(stat(join(box.root, 'var/lib/pressgate'))).rejects.toThrow(/ENOENT/);
-    expect((await box.calls()).at(-1)).toBe('userdel pressgate');
+    expect(await box.calls()).toEqual([]);
   });
 
-  it('installs a unit that systemd-analyze verify accepts', async (context) => {
-    const which = await runCommand('sh', ['-c', 'command -v systemd-analyze']);
-    if (which.code !== 0) {
-      context.skip('systemd-analyze is not installed on this machine');
-    }
+  it('installs a unit that systemd-analyze verify accepts', async () => {
+    await needSystemdAnalyze();
     const box = await sandbox();
     // verify checks that ExecStart's program exists: point it at this node binary.
     expectOk(await box.install('--prefix', box.root, '--bin', process.execPath));
@@ -214,7 +261,28 @@ describe('service install scripts', () => {
   });
 });
 
+async function needSystemdAnalyze(): Promise<void> {
+  const which = await runCommand('sh', ['-c', 'command -v systemd-analyze']);
+  if (which.code !== 0) {
+    throw new Error(
+      'systemd-analyze is missing: install the Debian package "systemd" (apt-get install systemd)',
+    );
+  }
+}
+
 describe('systemd unit and udev template', () => {
+  it('rates 2.5 or lower in systemd-analyze security', async () => {
+    await needSystemdAnalyze();
+    const box = await sandbox();
+    expectOk(await box.install('--prefix', box.root, '--bin', process.execPath));
+    const unitPath = join(box.root, 'etc/systemd/system/pressgate.service');
+    const rating = await runCommand('systemd-analyze', ['security', '--offline=yes', '--no-pager', unitPath]);
+    expect(rating.code, rating.stderr).toBe(0);
+    const level = rating.stdout.match(/Overall exposure level for pressgate\.service: (\d+(?:\.\d+)?)/)?.[1];
+    expect(level, rating.stdout.slice(-3000)).toBeDefined();
+    expect(Number(level)).toBeLessThanOrEqual(2.5);
+  });
+
   it('runs as pressgate with serial access and reload on SIGHUP, without PrivateDevices', async () => {
     const unit = await readFile(join(scriptsDir, 'systemd/pressgate.service'), 'utf8');
     const settings = unit.split('\n').filter((line) => /^[A-Za-z]+=/.test(line));
@@ -233,6 +301,11 @@ describe('systemd unit and udev template', () => {
       'DevicePolicy=closed',
       'DeviceAllow=char-ttyACM rw',
       'DeviceAllow=char-ttyUSB rw',
+      'CapabilityBoundingSet=',
+      'SystemCallFilter=@system-service',
+      'ProtectProc=invisible',
+      'RemoveIPC=yes',
+      'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK',
     ]) {
       expect(settings).toContain(expected);
     }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { captureIo } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
@@ -54,11 +55,37 @@ describe('runCli', () => {
     expect(unknown.err()).toContain('unknown command "ecko"');
     const badOption = captureIo();
     expect(await runCli(['echo', '--txt', 'x'], badOption, commands)).toBe(2);
-    expect(badOption.err()).toContain("'--txt'");
+    expect(badOption.err()).toContain('pressgate echo: unknown option --txt; did you mean --text?\n');
     expect(badOption.err()).toContain('Usage: pressgate echo --text TEXT');
+    expect(badOption.err()).not.toContain("'");
     const extra = captureIo();
     expect(await runCli(['echo', 'stray'], extra, commands)).toBe(2);
     expect(extra.err()).toContain('unexpected argument "stray"');
+  });
+
+  it('suggests the command meant, and says plainly that an option needs a value', async () => {
+    const typo = captureIo();
+    expect(await runCli(['ecko'], typo, commands)).toBe(2);
+    expect(typo.err()).toContain('pressgate: unknown command "ecko"; did you mean "echo"?');
+    const far = captureIo();
+    expect(await runCli(['zzzzzz'], far, commands)).toBe(2);
+    expect(far.err()).not.toContain('did you mean');
+    const missing = captureIo();
+    expect(await runCli(['echo', '--text'], missing, commands)).toBe(2);
+    expect(missing.err()).toContain('pressgate echo: option --text needs a value: --text <TEXT>\n');
+    const flagValue = captureIo();
+    expect(await runCli(['echo', '--help=yes'], flagValue, commands)).toBe(2);
+    expect(flagValue.err()).toContain('option --help takes no value');
+  });
+
+  it('prints its version on --version, -v and version', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-v', 'version']) {
+      const io = captureIo();
+      expect(await runCli([flag], io, commands)).toBe(0);
+      expect(io.out()).toBe(`pressgate ${version}\n`);
+    }
   });
 
   it('exits 1 on a runtime failure, with the error code and message', async () => {

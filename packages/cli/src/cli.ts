@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { suggestClosest } from '@pressgate/protocol';
 import {
   type CliIo,
   type Command,
@@ -40,9 +42,35 @@ function parseCommandArgs(command: Command, argv: readonly string[]) {
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    // node:util parseArgs errors (unknown option, missing value) are usage errors.
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // node:util parseArgs errors (unknown option, missing value) are usage errors, said plainly.
+    throw new UsageError(parseArgsMessage(command, error));
   }
+}
+
+/** node's parseArgs text quotes unevenly and names no alternative: say which option and what fits. */
+function parseArgsMessage(command: Command, error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const options = withHelpOption(command.options);
+  const unknown = message.match(/^Unknown option '([^']+)'/)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
+    const suggestion = suggestClosest(unknown.replace(/^-+/, ''), Object.keys(options));
+    return `unknown option ${unknown}${suggestion === undefined ? '' : `; did you mean --${suggestion}?`}`;
+  }
+  const named = message.match(/--([A-Za-z][\w-]*)/)?.[1];
+  const spec = named === undefined ? undefined : options[named];
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && spec !== undefined) {
+    return spec.type === 'string'
+      ? `option --${named} needs a value: --${named} <${spec.valueName ?? 'value'}>`
+      : `option --${named} takes no value`;
+  }
+  return message.replaceAll("'", '');
+}
+
+/** The CLI's version, from its package.json (one level above src/ and dist/ alike). */
+export async function cliVersion(): Promise<string> {
+  const text = await readFile(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 /**
@@ -56,9 +84,18 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = COMM
     io.stdout.write(topic ? formatCommandHelp(topic) : formatTopHelp(commands));
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    writeLine(io.stdout, `pressgate ${await cliVersion()}`);
+    return EXIT_OK;
+  }
   const command = findCommand(commands, name);
   if (!command) {
-    writeLine(io.stderr, `pressgate: unknown command "${name}"`);
+    const names = commands.map((known) => known.name);
+    const suggestion = name.startsWith('-') ? undefined : suggestClosest(name, names);
+    writeLine(
+      io.stderr,
+      `pressgate: unknown ${name.startsWith('-') ? 'option' : 'command'} "${name}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}`,
+    );
     writeLine(io.stderr, `Commands: ${commands.map((known) => known.name).join(', ')}`);
     writeLine(io.stderr, 'Run `pressgate --help` for what each does.');
     return EXIT_USAGE;

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { PressgateConfig } from '@pressgate/protocol';
 import type { CommandContext, OptionSpec } from './command.js';
-import { formatProblems, loadConfigFile } from './config-file.js';
+import { type ConfigReadOptions, formatProblems, loadConfigFile } from './config-file.js';
 
 export const DEFAULT_CONFIG_FILE = 'pressgate.yaml';
 
@@ -31,9 +31,10 @@ export function configPath(context: CommandContext): string {
 /** Load and validate the command's `--config` file, or throw ConfigProblemsError. */
 export async function loadCommandConfig(
   context: CommandContext,
+  options: ConfigReadOptions = {},
 ): Promise<{ config: PressgateConfig; file: string }> {
   const file = configPath(context);
-  const result = await loadConfigFile(file, context.io.env);
+  const result = await loadConfigFile(file, context.io.env, options);
   if (!result.ok) {
     const count = result.problems.length;
     const heading = `${file}: ${count} problem${count === 1 ? '' : 's'}`;

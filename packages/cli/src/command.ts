@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /**
  * Exit codes every command keeps: 0 success, 1 runtime failure, 2 bad usage or bad config.
@@ -19,6 +19,8 @@ export type OptionSpec = {
 
 /** What a command may touch: only main builds this from the real process. */
 export type CliIo = {
+  /** What the person types; only interactive commands (init) read it. Absent: nobody to ask. */
+  stdin?: Readable;
   stdout: Writable;
   stderr: Writable;
   env: Readonly<Record<string, string | undefined>>;

@@ -21,7 +21,29 @@ export type ConfigFileResult =
   | { ok: true; config: PressgateConfig }
   | { ok: false; problems: ConfigProblem[] };
 
-export function parseConfigText(text: string, env: ConfigEnv, fileName: string): ConfigFileResult {
+export type ConfigReadOptions = {
+  /**
+   * Dotted key paths whose `${VAR}` may be unset, for commands that never use
+   * those values: they get a stand-in so the rest of the file still validates.
+   */
+  unusedSecrets?: readonly string[];
+};
+
+/** The secrets only talking to Amazon (and verifying its directives) needs. */
+export const AMAZON_SECRETS: readonly string[] = [
+  'alexa.clientId',
+  'alexa.clientSecret',
+  'directives.secret',
+];
+
+const STAND_IN = 'not-used-by-this-command';
+
+export function parseConfigText(
+  text: string,
+  env: ConfigEnv,
+  fileName: string,
+  options: ConfigReadOptions = {},
+): ConfigFileResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -56,7 +78,7 @@ export function parseConfigText(text: string, env: ConfigEnv, fileName: string):
     return { ok: false, problems: [{ path: '', message: `YAML: ${message}` }] };
   }
 
-  const result = validateConfig(raw, env);
+  const result = validateConfig(raw, withStandIns(raw, env, options.unusedSecrets ?? []));
   if (result.ok) return result;
   const problems = result.issues.map((issue) => ({
     path: formatConfigPath(issue.path),
@@ -66,14 +88,36 @@ export function parseConfigText(text: string, env: ConfigEnv, fileName: string):
   return { ok: false, problems: sortByPosition(problems) };
 }
 
-export async function loadConfigFile(path: string, env: ConfigEnv): Promise<ConfigFileResult> {
+export async function loadConfigFile(
+  path: string,
+  env: ConfigEnv,
+  options: ConfigReadOptions = {},
+): Promise<ConfigFileResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     return { ok: false, problems: [{ path: '', message: readFailure(path, error) }] };
   }
-  return parseConfigText(text, env, path);
+  return parseConfigText(text, env, path, options);
+}
+
+/** `env` plus a stand-in for every unset variable that only the `paths` values refer to. */
+function withStandIns(raw: unknown, env: ConfigEnv, paths: readonly string[]): ConfigEnv {
+  const standIns: Record<string, string> = {};
+  for (const path of paths) {
+    let value: unknown = raw;
+    for (const key of path.split('.')) {
+      value =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    }
+    if (typeof value !== 'string') continue;
+    for (const match of value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+      const name = match[1] as string;
+      if (env[name] === undefined) standIns[name] = STAND_IN;
+    }
+  }
+  return Object.keys(standIns).length === 0 ? env : { ...env, ...standIns };
 }
 
 /** One line per problem: `pressgate.yaml:12:9 remotes[0].buttons[1].instance: expected a UUID v4 ...`. */

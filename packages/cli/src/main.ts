@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
+import { invocationDir } from './invocation-dir.js';
 
 const shutdown = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -11,10 +12,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const exitCode = await runCli(process.argv.slice(2), {
+  // A getter: touching process.stdin opens it, which only `init` needs.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  cwd: process.cwd(),
+  cwd: invocationDir(process.env, process.cwd()),
   signal: shutdown.signal,
 });
 process.exitCode = exitCode;

@@ -90,9 +90,17 @@ describe('pressgate discovery', () => {
   });
 
   it('exits 2 on a broken config, printing nothing on stdout', async () => {
-    const io = captureIo({ env: {} });
-    expect(await runCli(['discovery', '--config', EXAMPLE], io)).toBe(2);
-    expect(io.err()).toContain('PRESSGATE_CLIENT_ID');
+    const file = await writeConfig('alexa: { clientId: a, clientSecret: b }\nremotes: 3\n');
+    const io = captureIo({ env: ENV });
+    expect(await runCli(['discovery', '--config', file], io)).toBe(2);
+    expect(io.err()).toContain('remotes');
     expect(io.out()).toBe('');
+  });
+
+  it('needs none of the Alexa secrets: it sends nothing to Amazon', async () => {
+    const io = captureIo({ env: {} });
+    expect(await runCli(['discovery', '--config', EXAMPLE], io)).toBe(0);
+    expect(io.err()).toBe('');
+    expect(JSON.parse(io.out()).event.header.name).toBe('Discover.Response');
   });
 });

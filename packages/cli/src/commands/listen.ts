@@ -4,6 +4,7 @@ import { createRelayLogger } from '@pressgate/relay';
 import type { DestinationStream } from 'pino';
 import { type Command, EXIT_OK, requireStringOption, stringOption, UsageError } from '../command.js';
 import { CONFIG_OPTION, loadCommandConfig } from '../command-config.js';
+import { AMAZON_SECRETS } from '../config-file.js';
 import { trackDeviceTime } from '../service/device-time.js';
 import { GesturePoster } from '../service/gesture-poster.js';
 import { listenerOptionsFor } from '../service/listener-options.js';
@@ -25,7 +26,8 @@ export const listenCommand: Command = {
     const relayUrl = requireStringOption(context, 'relay');
     if (!URL.canParse(relayUrl))
       throw new UsageError(`--relay expects a URL like http://127.0.0.1:8787, got "${relayUrl}"`);
-    const { config } = await loadCommandConfig(context);
+    // listen talks to a relay, never to Amazon: the Alexa secrets may be unset.
+    const { config } = await loadCommandConfig(context, { unusedSecrets: AMAZON_SECRETS });
     const { io } = context;
     const apiToken = stringOption(context, 'api-token') ?? io.env.PRESSGATE_API_TOKEN;
     const logger = createRelayLogger(io.stdout as DestinationStream);

@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ButtonSetup, Listener, type ListenerEvents } from '@pressgate/listener';
 import {
@@ -23,7 +24,7 @@ import {
   UsageError,
   writeLine,
 } from '../command.js';
-import { formatProblems, loadConfigFile } from '../config-file.js';
+import { AMAZON_SECRETS, formatProblems, loadConfigFile } from '../config-file.js';
 
 type Event<K extends keyof ListenerEvents> = ListenerEvents[K][0];
 
@@ -49,7 +50,7 @@ export type MonitorRecord =
 export const monitorCommand: Command = {
   name: 'monitor',
   summary: 'live view of the lines a remote sends and the gestures decoded from them',
-  usage: 'pressgate monitor --port PATH [--config FILE] [--remote ID] [--json] [--baud N]',
+  usage: 'pressgate monitor --port PATH [--config FILE] [--remote ID] [--json] [--heartbeats] [--baud N]',
   details: [
     'Opens PATH (a /dev/serial/by-id path, /dev/ttyACM0, or the link of `pressgate simulate`) and',
     'prints every line and every decoded gesture until Ctrl-C. With --config, gestures are decoded',
@@ -72,6 +73,7 @@ export const monitorCommand: Command = {
       description: 'which remote of the config this is (default: the one whose serial.path is PATH)',
     },
     json: { type: 'boolean', description: 'one JSON object per line' },
+    heartbeats: { type: 'boolean', description: 'also show the heartbeat lines (hidden by default)' },
     baud: { type: 'string', valueName: 'N', description: "baud rate (default: the remote's, or 115200)" },
   },
   async run(context) {
@@ -82,7 +84,10 @@ export const monitorCommand: Command = {
     let config: PressgateConfig | undefined;
     const configFile = stringOption(context, 'config');
     if (configFile !== undefined) {
-      const loaded = await loadConfigFile(resolve(io.cwd, configFile), io.env);
+      // monitor never talks to Amazon: the Alexa secrets may be unset.
+      const loaded = await loadConfigFile(resolve(io.cwd, configFile), io.env, {
+        unusedSecrets: AMAZON_SECRETS,
+      });
       if (!loaded.ok) {
         writeLine(io.stderr, formatProblems(configFile, loaded.problems));
         return EXIT_USAGE;
@@ -90,9 +95,10 @@ export const monitorCommand: Command = {
       config = loaded.config;
     }
     const remote = config === undefined ? undefined : pickRemote(context, config, port, io.cwd);
-    const print = printer(io, booleanOption(context, 'json'));
+    const print = printer(io, booleanOption(context, 'json'), booleanOption(context, 'heartbeats'));
     if (!booleanOption(context, 'json')) {
-      writeLine(io.stdout, describeSetup(port, configFile, remote));
+      const nearby = configFile === undefined ? await defaultConfigNearby(io.cwd) : undefined;
+      writeLine(io.stdout, describeSetup(port, configFile, remote, nearby));
     }
     await watch(io, { port, baudRate: baud ?? remote?.serial.baudRate ?? 115_200, config, remote, print });
     return EXIT_OK;
@@ -125,13 +131,26 @@ function pickRemote(
   );
 }
 
+/** `pressgate.yaml` in the current directory, when there is one to suggest. */
+async function defaultConfigNearby(cwd: string): Promise<string | undefined> {
+  try {
+    await access(resolve(cwd, 'pressgate.yaml'));
+    return 'pressgate.yaml';
+  } catch {
+    return undefined;
+  }
+}
+
 function describeSetup(
   port: string,
   configFile: string | undefined,
   remote: RemoteConfig | undefined,
+  nearby?: string,
 ): string {
   if (configFile === undefined) {
-    return `monitoring ${port}; no --config: default timing, every gesture shown as not mapped. Ctrl-C to stop.`;
+    // Advice about a config only when there is one to pass.
+    const hint = nearby === undefined ? '' : ` (add --config ${nearby} to see what each maps to)`;
+    return `monitoring ${port} with default timing${hint}. Ctrl-C to stop.`;
   }
   if (remote === undefined) return `monitoring ${port}; ${configFile} has no remotes, so nothing is mapped.`;
   return `monitoring ${port} as remote ${remote.id} of ${configFile}. Ctrl-C to stop.`;
@@ -221,9 +240,18 @@ async function watch(io: CliIo, options: WatchOptions): Promise<void> {
   }
 }
 
-function printer(io: CliIo, json: boolean): (record: MonitorRecord) => void {
-  if (json) return (record) => writeLine(io.stdout, JSON.stringify(record));
-  return (record) => writeLine(io.stdout, formatRecord(record));
+function printer(io: CliIo, json: boolean, heartbeats: boolean): (record: MonitorRecord) => void {
+  const format = json ? JSON.stringify : formatRecord;
+  return (record) => {
+    if (!heartbeats && isHeartbeat(record)) return;
+    writeLine(io.stdout, format(record));
+  };
+}
+
+function isHeartbeat(record: MonitorRecord): boolean {
+  return (
+    record.type === 'line' && record.ok && (record.message as { type?: unknown } | null)?.type === 'heartbeat'
+  );
 }
 
 const KIND_WIDTH = 12;

@@ -1,18 +1,20 @@
 import { once } from 'node:events';
 import { createRelayLogger } from '@pressgate/relay';
 import type { DestinationStream } from 'pino';
-import { type Command, EXIT_FAILURE, EXIT_OK, stringOption, writeLine } from '../command.js';
+import { type Command, EXIT_FAILURE, EXIT_OK, stringOption, UsageError, writeLine } from '../command.js';
 import { CONFIG_OPTION, loadCommandConfig } from '../command-config.js';
+import { chooseLogFormat, LOG_FORMATS, prettyLogDestination } from '../log-format.js';
 import { type Service, startService } from '../service/service.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run the service: the relay and one listener per configured remote',
-  usage: 'pressgate run [--config FILE] [--log-level LEVEL]',
+  usage: 'pressgate run [--config FILE] [--log-level LEVEL] [--log-format json|pretty]',
   details:
     'Starts the relay (HTTP API, status page, delivery to Alexa) and a listener for every\n' +
     'remote in the config, in one process. It serves even when no remote is plugged in: the\n' +
-    'listeners keep looking. Logs are JSON lines on stdout (secrets redacted). A change of the\n' +
+    'listeners keep looking. Logs go to stdout, secrets redacted: readable lines on a terminal,\n' +
+    'JSON lines otherwise (systemd, pipes); --log-format picks one. A change of the\n' +
     'config file, or SIGHUP, reloads it; a broken file is refused and the running config stays.\n' +
     'SIGTERM or SIGINT stops it cleanly (pending events stay in the outbox for the next start).\n' +
     'Exits 2 on a bad config, 1 when it cannot start (port in use, data dir not writable).',
@@ -24,14 +26,24 @@ export const runCommand: Command = {
       description: 'trace, debug, info, warn or error',
       default: 'info',
     },
+    'log-format': {
+      type: 'string',
+      valueName: 'FORMAT',
+      description: 'json or pretty (default: pretty on a terminal, json otherwise)',
+    },
   },
   async run(context) {
+    const format = stringOption(context, 'log-format');
+    if (format !== undefined && !(LOG_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--log-format expects json or pretty, got "${format}"`);
+    }
     const { config, file } = await loadCommandConfig(context);
     const { io } = context;
-    const logger = createRelayLogger(
-      io.stdout as DestinationStream,
-      stringOption(context, 'log-level') ?? 'info',
-    );
+    const destination =
+      chooseLogFormat(format, io.stdout) === 'pretty'
+        ? prettyLogDestination(io.stdout)
+        : (io.stdout as DestinationStream);
+    const logger = createRelayLogger(destination, stringOption(context, 'log-level') ?? 'info');
     let service: Service;
     try {
       service = await startService({ config, logger, configFile: file, env: io.env, signal: io.signal });
