@@ -138,6 +138,7 @@ async function roundTrip(
         }
       });
       client.on('connect', () => {
+        (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
         void (async () => {
           const granted = await client.subscribeAsync(replyTopic, { qos: 1 });
           const qos = granted[0]?.qos ?? 0x80;

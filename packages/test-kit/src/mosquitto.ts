@@ -102,6 +102,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       'allow_anonymous false',
       `password_file ${passwordFile}`,
       'persistence false',
+      // Small MQTT packets leave at once (mosquitto's default keeps Nagle on).
+      'set_tcp_nodelay true',
       'log_dest stderr',
       'log_type error',
       'log_type warning',

@@ -187,6 +187,8 @@ export class MqttDirectiveTransport {
 
   #onConnect(client: MqttClient): void {
     if (this.#stopping !== undefined) return;
+    // Answers are small and must leave at once: no Nagle delay on a TCP stream.
+    (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     this.#attempt = 0;
     this.#setState('connected');
     this.#logger.info({ broker: brokerLabel(this.#config.url), topic: this.#topic }, 'mqtt connected');
