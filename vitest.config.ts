@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // `source` export condition; production runs the built dist/ files.
 export default defineConfig({
   resolve: { conditions: ['source', 'module', 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['source', 'module', 'node', 'import', 'default'] } },
+  // Vitest also hands these to Node as --conditions for external packages: no `import` or `module` there, or
+  // CommonJS packages' require() picks ESM builds (ws under mqtt, @smithy's dist-es) and breaks.
+  ssr: { resolve: { conditions: ['source', 'node', 'default'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,

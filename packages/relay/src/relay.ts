@@ -7,6 +7,8 @@ import { REDACT } from './core/redact.js';
 import { PressgateRelayCore } from './core/relay-core.js';
 import { SignatureLedger } from './core/signature-ledger.js';
 import { buildApp } from './http/build-app.js';
+import { createDirectiveHandler } from './http/directive-handler.js';
+import { createMqttTransport } from './mqtt/relay-hook.js';
 import { statusPagePlugin, type VirtualRemoteControl } from './status-page/index.js';
 
 export type RelayOptions = {
@@ -36,7 +38,7 @@ export type Relay = {
   start(signal?: AbortSignal): Promise<string>;
   /** Closes the app; its onClose hook stops the core (flushing the outbox). Idempotent. */
   stop(): Promise<void>;
-  /** New remotes/mappings take effect at once; relay.*, directives.secret and alexa.* need a restart. */
+  /** New remotes/mappings take effect at once; relay.*, directives.* and alexa.* need a restart. */
   updateConfig(config: PressgateConfig): Promise<void>;
 };
 
@@ -68,10 +70,23 @@ export function createRelay(options: RelayOptions): Relay {
   // Accepted directive signatures, on disk before a directive is processed: a restart does
   // not reopen the replay window.
   const signatures = new SignatureLedger({ dataDir: config.relay.dataDir, logger });
+  // One handler (one replay memory) for POST /alexa/directive and, with transport mqtt, the broker.
+  const directiveHandler = createDirectiveHandler({
+    core,
+    logger,
+    directiveSecret: config.directives.secret,
+    discovery: () => core.discoveryEndpoints(),
+    connectivity: (endpointId) => core.connectivity(endpointId),
+    nowMs,
+    signatures,
+  });
+  const mqtt = createMqttTransport(config.directives, directiveHandler, logger);
   const app = buildApp({
     core,
     logger,
     signatures,
+    directiveHandler,
+    ...(mqtt === undefined ? {} : { directiveTransport: mqtt.report }),
     directiveSecret: config.directives.secret,
     apiToken: config.relay.apiToken,
     discovery: () => core.discoveryEndpoints(),
@@ -80,6 +95,7 @@ export function createRelay(options: RelayOptions): Relay {
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
   app.addHook('onClose', async () => {
+    await mqtt?.transport.stop();
     await core.stop();
     await signatures.close();
   });
@@ -111,6 +127,10 @@ export function createRelay(options: RelayOptions): Relay {
       await signatures.close().catch(() => undefined);
       throw error;
     }
+    await mqtt?.transport.start(signal).catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     url = `http://${host}:${address.port}`;
@@ -130,7 +150,7 @@ export function createRelay(options: RelayOptions): Relay {
     const needsRestart =
       JSON.stringify(next.relay) !== JSON.stringify(current.relay) ||
       JSON.stringify(next.alexa) !== JSON.stringify(current.alexa) ||
-      next.directives.secret !== current.directives.secret;
+      JSON.stringify(next.directives) !== JSON.stringify(current.directives);
     if (needsRestart) {
       log.warn('relay, alexa or directives settings changed: they take effect after a restart');
     }

@@ -11,6 +11,7 @@ import { type ForwarderLog, logToConsole } from './log-line.js';
 
 export type ForwardFailureCode =
   | 'ERR_FORWARDER_BAD_EVENT'
+  | 'ERR_FORWARDER_NO_RELAY'
   | 'ERR_FORWARDER_UNREACHABLE'
   | 'ERR_FORWARDER_TIMEOUT'
   | 'ERR_FORWARDER_RELAY_STATUS'
@@ -23,7 +24,7 @@ export type ForwardOptions = {
   nowMs?: () => number;
 };
 
-type Failure = {
+export type Failure = {
   code: ForwardFailureCode;
   alexaType: ForwarderErrorType;
   /** For the log: what happened and the fix. Safe to log: no token, secret or signature. */
@@ -82,7 +83,7 @@ function relayCode(parsed: unknown): string | undefined {
   return undefined;
 }
 
-function failureOfStatus(status: number, parsed: unknown): Failure {
+export function failureOfStatus(status: number, parsed: unknown): Failure {
   const code = relayCode(parsed);
   const hint =
     status === 401
@@ -99,7 +100,7 @@ function failureOfStatus(status: number, parsed: unknown): Failure {
   };
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
@@ -107,7 +108,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function isAlexaReply(value: unknown): value is AlexaReply {
+export function isAlexaReply(value: unknown): value is AlexaReply {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return false;
   }
@@ -188,7 +189,7 @@ async function callRelay(
   return { ok: true, reply: parsed.value, status: response.status };
 }
 
-function safeSummary(summary: DirectiveSummary): Record<string, string> {
+export function safeSummary(summary: DirectiveSummary): Record<string, string> {
   // correlationToken is an opaque token from Alexa: kept out of logs like every token.
   const fields: Record<string, string> = {};
   if (summary.namespace !== undefined) fields.namespace = summary.namespace;

@@ -4,6 +4,8 @@
  */
 
 export type ForwarderConfig = {
+  /** Absent or https: POST to the relay (the MQTT settings are MqttForwarderConfig). */
+  transport?: 'https';
   /** Where directives are POSTed: the relay's `/alexa/directive`. */
   directiveUrl: URL;
   /** Shared with the relay's `directives.secret`. Never logged. */
@@ -87,6 +89,20 @@ function toTimeoutMs(raw: string | undefined, problems: string[]): number {
   return value;
 }
 
+/** PRESSGATE_DIRECTIVE_SECRET and PRESSGATE_TIMEOUT_MS, the same for every transport. */
+export function readSecretAndTimeout(
+  env: ForwarderEnv,
+  problems: string[],
+): { secret: string; timeoutMs: number } {
+  const secret = env.PRESSGATE_DIRECTIVE_SECRET ?? '';
+  if (secret === '') {
+    problems.push(
+      "PRESSGATE_DIRECTIVE_SECRET is not set: set it to the same value as the relay's directives.secret",
+    );
+  }
+  return { secret, timeoutMs: toTimeoutMs(env.PRESSGATE_TIMEOUT_MS, problems) };
+}
+
 /** Reads and checks the forwarder's environment; every problem is reported at once. */
 export function loadForwarderConfig(env: ForwarderEnv): ForwarderConfigResult {
   const problems: string[] = [];
@@ -94,18 +110,12 @@ export function loadForwarderConfig(env: ForwarderEnv): ForwarderConfigResult {
   let directiveUrl: URL | undefined;
   if (rawUrl === '') {
     problems.push(
-      "PRESSGATE_RELAY_URL is not set: set it to the relay's public https URL, e.g. https://relay.example.net",
+      "PRESSGATE_RELAY_URL is not set: set it to the relay's public https URL, e.g. https://relay.example.net (or set PRESSGATE_MQTT_URL for a relay with directives.transport mqtt)",
     );
   } else {
     directiveUrl = toDirectiveUrl(rawUrl, problems);
   }
-  const secret = env.PRESSGATE_DIRECTIVE_SECRET ?? '';
-  if (secret === '') {
-    problems.push(
-      "PRESSGATE_DIRECTIVE_SECRET is not set: set it to the same value as the relay's directives.secret",
-    );
-  }
-  const timeoutMs = toTimeoutMs(env.PRESSGATE_TIMEOUT_MS, problems);
+  const { secret, timeoutMs } = readSecretAndTimeout(env, problems);
   if (problems.length > 0 || directiveUrl === undefined) {
     return {
       ok: false,
@@ -125,10 +135,10 @@ export const LAMBDA_RESERVE_MS = 500;
  * reserve), so a function configured with a short timeout still answers Alexa
  * with an ErrorResponse instead of being killed mid-request.
  */
-export function fitTimeoutToLambda(
-  config: ForwarderConfig,
+export function fitTimeoutToLambda<T extends { timeoutMs: number }>(
+  config: T,
   remainingMs: number | undefined,
-): ForwarderConfig {
+): T {
   if (remainingMs === undefined || !Number.isFinite(remainingMs)) {
     return config;
   }

@@ -18,6 +18,7 @@ export {
   USER_BEARER,
   UUID_V4,
 } from './relay-stand-in.js';
+export { type Mosquitto, type MosquittoOptions, type MosquittoUser, startMosquitto } from './mosquitto.js';
 export { waitFor } from './wait-for.js';
 export {
   checksummableArbitrary,

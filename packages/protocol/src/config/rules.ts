@@ -27,6 +27,7 @@ function uniqueTracker(report: ReportIssue, describe: (value: string, firstPath:
 
 export function checkConfigRules(config: unknown, report: ReportIssue): void {
   if (!isRecord(config)) return;
+  checkDirectives(config.directives, report);
   const remoteIds = uniqueTracker(
     report,
     (id, first) => `duplicate remote id "${id}": ${first} already uses it; give each remote its own id`,
@@ -154,4 +155,33 @@ function checkAssets(names: unknown, path: ConfigPath, kind: 'button' | 'event',
         : `did you mean ${suggestion}? Or use a text name { text: ..., locale: en-US }`;
     report([...path, i, 'asset'], `unknown ${kind} asset id "${name.asset}"${misplaced}; ${fix}`);
   });
+}
+
+/** directives.transport mqtt needs directives.mqtt; credentials come in pairs. */
+function checkDirectives(directives: unknown, report: ReportIssue): void {
+  if (!isRecord(directives)) return;
+  const mqtt = directives.mqtt;
+  if (directives.transport === 'mqtt' && mqtt === undefined) {
+    report(
+      ['directives', 'mqtt'],
+      'directives.transport is mqtt, so directives.mqtt is required: { url, clientId, topicPrefix } and a username/password or a cert/key (see docs/mqtt.md)',
+    );
+  }
+  if (!isRecord(mqtt)) return;
+  const at: ConfigPath = ['directives', 'mqtt'];
+  if (mqtt.password !== undefined && mqtt.username === undefined) {
+    report([...at, 'username'], 'expected a username with the password: set both, or neither');
+  }
+  if ((mqtt.cert === undefined) !== (mqtt.key === undefined)) {
+    report(
+      [...at, mqtt.cert === undefined ? 'cert' : 'key'],
+      'expected cert and key together: the client certificate and its private key, both PEM files',
+    );
+  }
+  if (mqtt.cert !== undefined && typeof mqtt.url === 'string' && !/^(?:mqtts|wss):/i.test(mqtt.url)) {
+    report(
+      [...at, 'url'],
+      'a client certificate needs TLS: use an mqtts:// or wss:// URL (AWS IoT Core: mqtts://<endpoint>:8883)',
+    );
+  }
 }

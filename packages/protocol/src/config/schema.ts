@@ -79,8 +79,44 @@ export const AlexaConfig = z.strictObject({
 });
 export type AlexaConfig = z.infer<typeof AlexaConfig>;
 
+/** An MQTT topic prefix: levels of A-Z a-z 0-9 _ . - separated by /, no wildcards. */
+export const MQTT_TOPIC_PREFIX_PATTERN = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * The broker the relay connects out to when directives.transport is mqtt
+ * (docs/mqtt.md). cert, key and ca are paths to PEM files, read at start.
+ */
+export const DirectivesMqttConfig = z.strictObject({
+  url: z.url({
+    protocol: /^(?:mqtts?|wss?)$/,
+    error:
+      'expected the broker URL as mqtt://, mqtts://, ws:// or wss://, like mqtts://broker.example.net:8883',
+  }),
+  clientId: z
+    .string({ error: 'expected an MQTT clientId as text' })
+    .regex(
+      /^[A-Za-z0-9_.:-]{1,128}$/,
+      'expected an MQTT clientId of 1 to 128 characters from A-Z a-z 0-9 _ . : -',
+    ),
+  username: secret('an MQTT username', 1).optional(),
+  password: secret('an MQTT password', 1).optional(),
+  cert: text('a path to the client certificate (PEM)', 4096).optional(),
+  key: text('a path to the client private key (PEM)', 4096).optional(),
+  ca: text('a path to the CA certificate(s) to trust (PEM)', 4096).optional(),
+  topicPrefix: z
+    .string({ error: 'expected a topicPrefix as text, like pressgate/living-room' })
+    .max(200, 'expected a topicPrefix of at most 200 characters')
+    .regex(
+      MQTT_TOPIC_PREFIX_PATTERN,
+      'expected a topicPrefix like pressgate/living-room: levels of A-Z a-z 0-9 _ . - separated by /, no + or #, no leading or trailing /',
+    ),
+});
+export type DirectivesMqttConfig = z.infer<typeof DirectivesMqttConfig>;
+
 export const DirectivesConfig = z.strictObject({
   secret: secret('a directive signing secret shared with the skill forwarder', 16),
+  transport: z.enum(['https', 'mqtt'], { error: 'expected a transport: https or mqtt' }).default('https'),
+  mqtt: DirectivesMqttConfig.optional(),
 });
 export type DirectivesConfig = z.infer<typeof DirectivesConfig>;
 

@@ -2,6 +2,7 @@ import type { Connectivity, DiscoveryEndpoint } from '@pressgate/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { RelayCore } from '../ports.js';
+import type { DirectiveHandler } from './directive-handler.js';
 import { registerDirectiveRoute, type SignatureRecorder } from './directive-route.js';
 import { DEFAULT_HEARTBEAT_MS, registerEventStream } from './event-stream.js';
 import { registerGesturesRoute } from './gestures-route.js';
@@ -29,6 +30,18 @@ export type AppDeps = {
   heartbeatMs?: number;
   /** Durable replay memory (survives a restart); without it replays are refused in memory only. */
   signatures?: SignatureRecorder;
+  /** A directive handler shared with another transport (MQTT); built here when absent. */
+  directiveHandler?: DirectiveHandler;
+  /** The outbound directive transport, when there is one: its state in /v1/status and /metrics. */
+  directiveTransport?: DirectiveTransportReport;
+};
+
+/** What an outbound directive transport (docs/mqtt.md) shows of itself. */
+export type DirectiveTransportReport = {
+  /** A JSON-safe summary, without credentials. */
+  status(): object;
+  /** Prometheus text lines (HELP, TYPE, samples), each ending in a newline. */
+  metrics(): string;
 };
 
 /**
@@ -80,6 +93,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     connectivity: deps.connectivity,
     nowMs,
     signatures: deps.signatures,
+    handler: deps.directiveHandler,
   });
   registerGesturesRoute(app, { core: deps.core, apiToken: deps.apiToken });
   registerEventStream(app, {
@@ -94,8 +108,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     outbox: deps.core.outboxCounts(),
     deliveries: deps.core.recentDeliveries(),
     failures: deps.core.recentFailures(),
+    ...(deps.directiveTransport === undefined ? {} : { directives: deps.directiveTransport.status() }),
   }));
   app.get('/healthz', async () => ({ ok: true }));
-  app.get('/metrics', async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send(metrics.render()));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(METRICS_CONTENT_TYPE).send(metrics.render() + (deps.directiveTransport?.metrics() ?? '')),
+  );
   return app;
 }

@@ -24,7 +24,7 @@ export const PAGE_SCRIPT = String.raw`
   const MAPPING_REFRESH_MS = 30000;
   const FLASH_MS = 1500;
   const virtualRemote = document.body.dataset.virtualRemote === 'true';
-  const state = { link: null, remotes: new Map(), mapping: null, mappingJson: '', outbox: null, deliveries: [], feed: [] };
+  const state = { link: null, remotes: new Map(), mapping: null, mappingJson: '', outbox: null, directives: null, deliveries: [], feed: [] };
   const cells = new Map();
   const statusBoxes = new Map();
   const releasers = new Set();
@@ -95,6 +95,11 @@ export const PAGE_SCRIPT = String.raw`
     if (link.accessTokenExpiresAt) facts.append(el('dt', {}, 'Access token valid until'), el('dd', { id: 'token-expiry' }, dateTimeOf(link.accessTokenExpiresAt) + ' (' + relative(link.accessTokenExpiresAt) + ')'));
     if (link.updatedAt) facts.append(el('dt', {}, 'Tokens last renewed'), el('dd', {}, dateTimeOf(link.updatedAt)));
     if (link.reason) facts.append(el('dt', {}, 'Reason'), el('dd', {}, code(link.reason)));
+    const mqtt = state.directives;
+    if (mqtt) {
+      const tones = { connected: 'ok', connecting: 'warn', waiting: 'bad', stopped: 'bad' };
+      facts.append(el('dt', {}, 'Directives over MQTT'), el('dd', {}, el('span', { class: 'badge ' + (tones[mqtt.state] || ''), id: 'mqtt-state', 'data-state': mqtt.state }, mqtt.state), ' ' + mqtt.broker + (mqtt.lastError && mqtt.state !== 'connected' ? ' (' + mqtt.lastError + ')' : '')));
+    }
     if (facts.childElementCount > 0) box.append(facts);
     if (link.state === 'unlinked') box.append(el('p', { class: 'advice' }, 'Enable the skill in the Alexa app and link your account: Alexa then sends an AcceptGrant to this relay. Until then gestures are decoded and shown here, but nothing is sent to Alexa.'));
     if (link.state === 'relink_required') box.append(el('p', { class: 'advice bad' }, 'Alexa no longer accepts this relay\'s tokens, so no events reach your routines. In the Alexa app, disable the skill and enable it again (link the account): the new AcceptGrant clears this on its own.'));
@@ -264,6 +269,7 @@ export const PAGE_SCRIPT = String.raw`
     try {
       const status = await getJson('/v1/status');
       state.link = status.link;
+      state.directives = status.directives || null;
       state.outbox = status.outbox;
       state.deliveries = [...status.deliveries].slice(0, DELIVERIES_MAX);
       state.remotes = new Map(status.remotes.map((remote) => [remote.id, remote]));
@@ -322,5 +328,7 @@ export const PAGE_SCRIPT = String.raw`
   connectStream();
   setInterval(refreshMapping, MAPPING_REFRESH_MS);
   setInterval(renderLink, 30000);
+  // The MQTT connection has no event of its own on the stream: poll it while there is one.
+  setInterval(() => { if (state.directives) refreshStatus(); }, 10000);
 })();
 `;
