@@ -74,10 +74,13 @@ export async function freePort(): Promise<number> {
 export async function startEmulatorChild(
   credentials: { clientId: string; clientSecret: string },
   timeoutMs: number,
+  gatewayDelayMs = 0,
 ): Promise<{ child: Child; url: string }> {
   const child = spawnCli(
     [
       'emulator',
+      '--gateway-delay-ms',
+      String(gatewayDelayMs),
       '--port',
       '0',
       '--client-id',
