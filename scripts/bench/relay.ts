@@ -43,11 +43,15 @@ import {
   summaryRow,
 } from './stats.js';
 
-const CLIENT_ID = 'amzn1.application-oa2-client.bench';
-const CLIENT_SECRET = 'bench-client-secret-0123456789abcdef';
-const DIRECTIVE_SECRET = 'bench-directive-secret-0123456789';
-const GESTURES = ['single', 'double', 'long'] as const satisfies readonly Gesture[];
-const EVENT_IDS = { single: 'Button.SinglePush.1', double: 'Button.DoublePush.1', long: 'Button.LongPush.1' };
+export const CLIENT_ID = 'amzn1.application-oa2-client.bench';
+export const CLIENT_SECRET = 'bench-client-secret-0123456789abcdef';
+export const DIRECTIVE_SECRET = 'bench-directive-secret-0123456789';
+export const GESTURES = ['single', 'double', 'long'] as const satisfies readonly Gesture[];
+export const EVENT_IDS = {
+  single: 'Button.SinglePush.1',
+  double: 'Button.DoublePush.1',
+  long: 'Button.LongPush.1',
+};
 /** Child start-up, and the least time a relay round may take to deliver its backlog after the last 202. */
 const DRAIN_TIMEOUT_MS = 60_000;
 /** Information only now: the issue retired the 0.7 throughput goal (see README.md). */
@@ -115,7 +119,7 @@ export type RelayBenchResult = { options: RelayBenchOptions; goalRatio: number; 
   summary: SummaryRow[];
 };
 
-type Remote = { remoteId: string; endpointId: string; instance: string };
+export type Remote = { remoteId: string; endpointId: string; instance: string };
 type Context = { emulatorUrl: string; relayUrl: string; token: string; remotes: Remote[] };
 type Sent = { messageId: string; sentAtMs: number } | { failed: string };
 type Load = { results: Sent[]; client: number[]; startedAtMs: number };
@@ -136,7 +140,7 @@ async function fetchAccepted(emulatorUrl: string): Promise<Accepted[]> {
 }
 
 /** Relay outcomes so far, from GET /metrics (cheap, no per-event work in the relay). */
-async function relayOutcomes(relayUrl: string): Promise<{ delivered: number; other: number }> {
+export async function relayOutcomes(relayUrl: string): Promise<{ delivered: number; other: number }> {
   const text = await (await fetch(`${relayUrl}/metrics`)).text();
   const counts = { delivered: 0, other: 0 };
   for (const match of text.matchAll(/^pressgate_deliveries_total\{outcome="(\w+)"\} (\d+)$/gm)) {
@@ -252,7 +256,7 @@ async function relayRound(
   }
 }
 
-function relayConfig(dataDir: string, port: number, emulatorUrl: string, remotes: readonly Remote[]) {
+export function relayConfig(dataDir: string, port: number, emulatorUrl: string, remotes: readonly Remote[]) {
   const gestures = Object.fromEntries(GESTURES.map((gesture) => [gesture, { id: EVENT_IDS[gesture] }]));
   return {
     relay: { host: '127.0.0.1', port, dataDir },

@@ -95,15 +95,15 @@ export type SummaryRow = {
   met?: boolean;
 };
 
-/** A summary row; `goal` checks the ratio or difference (never the raw value). */
+/** A summary row; `goal` checks the ratio or difference (or, for an absolute goal, the value). */
 export function summaryRow(
   row: Omit<SummaryRow, 'met' | 'goal'>,
-  goal?: { text: string; check: (compared: number) => boolean },
+  goal?: { text: string; check: (compared: number, value: number) => boolean },
 ): SummaryRow {
   const compared = compareRow(row);
   if (goal === undefined) return row;
-  return Number.isFinite(compared)
-    ? { ...row, goal: goal.text, met: goal.check(compared) }
+  return Number.isFinite(compared) && Number.isFinite(row.value)
+    ? { ...row, goal: goal.text, met: goal.check(compared, row.value) }
     : { ...row, goal: goal.text };
 }
 
