@@ -34,7 +34,11 @@ export async function waitFor<T>(
 }
 
 /** `pressgate <args>` as a child process (node + tsx, no wrapper, so SIGTERM reaches it). */
-export function spawnCli(args: string[], stdout: 'pipe' | 'ignore' | number, nodeFlags: string[] = []): Child {
+export function spawnCli(
+  args: string[],
+  stdout: 'pipe' | 'ignore' | number,
+  nodeFlags: string[] = [],
+): Child {
   const child = spawn(
     process.execPath,
     [...nodeFlags, '--conditions=source', '--import', 'tsx', MAIN, ...args],
