@@ -7,7 +7,7 @@
  *   in its gap.
  * Each gesture's latency is its decision time (the event's payload timestamp: when the relay
  * decided the gesture, whole ms) to the emulator's accept time (whole ms, midpoint), so +-1 ms.
- * Reported against the goal "decode time + gateway delay + 2 ms" at p99. Default 5 rounds of
+ * Reported against the goal "decode time + gateway delay + 2 ms" at p99. Default 4 rounds of
  * each (p99 is then the worst), --full 50. Writes bench-results/burst.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,7 +27,7 @@ import {
 } from './stats.js';
 
 const ARGS = benchArgs(process.argv.slice(2));
-const ROUNDS = intArg(ARGS.get('rounds'), ARGS.full ? 50 : 5, 'rounds');
+const ROUNDS = intArg(ARGS.get('rounds'), ARGS.full ? 50 : 4, 'rounds');
 const GATEWAY_DELAY_MS = 80;
 /** The goal's allowance on top of the gateway delay. */
 const SLACK_MS = 2;

@@ -4,12 +4,12 @@
  * `pressgate run` (tsx dev path, log level info, logs to a file) and the bench's minimal
  * Fastify + undici forwarder (forwarder.ts: no outbox, no logs).
  * - CPU per delivered event: utime + stime of the process (/proc/<pid>/stat, clock ticks)
- *   from just before `--cpu-events` gestures (default 1000, concurrency 16, spread over 16
+ *   from just before `--cpu-events` gestures (default 600, --full 5000; concurrency 16, spread over 16
  *   remotes) until the emulator has accepted all of them (polled on the emulator, never on
  *   the measured process), divided by the events. Includes whatever the process does idle in
  *   that window (the relay's listeners look for their unplugged serial ports).
  * - Resident memory (VmRSS, /proc/<pid>/status) idle (linked, before any event) and after
- *   `--events` in all (default 2000; --full 100,000), beside the forwarder's after the same.
+ *   `--events` in all (default 1000; --full 100,000), beside the forwarder's after the same.
  * - Start to `/healthz` ready: `node packages/cli/dist/main.js run` (the compiled command; needs
  *   `pnpm build`, else no figure) beside the tsx dev path, fresh data dir each, best of 1
  *   (--full: 3).
@@ -50,10 +50,10 @@ import { benchArgs, formatNumber, intArg, round, type SummaryRow, summaryRow } f
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COMPILED_MAIN = join(ROOT, 'packages', 'cli', 'dist', 'main.js');
 const ARGS = benchArgs(process.argv.slice(2));
-const TOTAL_EVENTS = intArg(ARGS.get('events'), ARGS.full ? 100_000 : 2000, 'events');
+const TOTAL_EVENTS = intArg(ARGS.get('events'), ARGS.full ? 100_000 : 1000, 'events');
 const CPU_EVENTS = Math.min(
   TOTAL_EVENTS,
-  intArg(ARGS.get('cpu-events'), ARGS.full ? 5000 : 1000, 'cpu-events'),
+  intArg(ARGS.get('cpu-events'), ARGS.full ? 5000 : 600, 'cpu-events'),
 );
 const STARTS = ARGS.full ? 3 : 1;
 const WARMUP = 200;

@@ -2,7 +2,7 @@
  * Relay benchmark (`pnpm bench -- relay [--full] [--events=N --warmup=N --concurrency=1,16
  * --remotes=1,16 --gateway-delay-ms=80 --log-level=info --cpu-prof=DIR]`). Not a test. The
  * emulator answers every gateway request after --gateway-delay-ms (default 80, like the real
- * gateway's round trip). Default: 100 events per side at concurrency 16 over 1 and 16 remotes;
+ * gateway's round trip). Default: 60 events per side at concurrency 16 over 1 and 16 remotes;
  * --full: 1000 events, concurrency 1 and 16. Production-shaped: the emulator (LWA + event
  * gateway) and the relay (`pressgate run`, logs to a file) are each their own child process; the
  * load generator is this process. Per endpoint count and concurrency level, the same SimpleEvent
@@ -71,7 +71,7 @@ export type RelayBenchOptions = {
   gatewayDelayMs: number;
 };
 export const DEFAULT_OPTIONS: RelayBenchOptions = {
-  events: 100,
+  events: 60,
   warmup: 20,
   concurrency: [16],
   remotes: [1, 16],
