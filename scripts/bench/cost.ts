@@ -12,7 +12,8 @@
  *   `--events` in all (default 1000; --full 100,000), beside the forwarder's after the same.
  * - Start to `/healthz` ready: `node packages/cli/dist/main.js run` (the compiled command; needs
  *   `pnpm build`, else no figure) beside the tsx dev path, fresh data dir each, best of 1
- *   (--full: 3).
+ *   (--full: 3); and each one's resident memory 1 s after ready (unlinked, no events): what the
+ *   installed command holds without tsx, which the two processes above both carry.
  * Writes bench-results/cost.json.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -178,7 +179,7 @@ async function startupMs(
   emulatorUrl: string,
   remotes: readonly Remote[],
   compiled: boolean,
-): Promise<number> {
+): Promise<{ readyMs: number; idleRssMb: number }> {
   const dataDir = await mkdtemp(join(dir, 'start-'));
   const port = await freePort();
   const configPath = join(dataDir, 'pressgate.yaml');
@@ -209,7 +210,9 @@ async function startupMs(
       if (performance.now() - started > TIMEOUT_MS) throw new Error('pressgate run did not become ready');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    return round(performance.now() - started, 1);
+    const readyMs = round(performance.now() - started, 1);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // settle before the idle reading
+    return { readyMs, idleRssMb: await rssMb(child.process.pid ?? 0) };
   } finally {
     await stopChild(child);
   }
@@ -295,10 +298,21 @@ export async function benchCost() {
     await stopChild(relay);
 
     const compiledBuilt = existsSync(COMPILED_MAIN);
-    const starts = { compiledMs: [] as number[], tsxMs: [] as number[] };
+    const starts = {
+      compiledMs: [] as number[],
+      tsxMs: [] as number[],
+      compiledIdleMb: [] as number[],
+      tsxIdleMb: [] as number[],
+    };
     for (let run = 0; run < STARTS; run += 1) {
-      if (compiledBuilt) starts.compiledMs.push(await startupMs(dir, emulatorUrl, remotes, true));
-      starts.tsxMs.push(await startupMs(dir, emulatorUrl, remotes, false));
+      if (compiledBuilt) {
+        const compiled = await startupMs(dir, emulatorUrl, remotes, true);
+        starts.compiledMs.push(compiled.readyMs);
+        starts.compiledIdleMb.push(compiled.idleRssMb);
+      }
+      const dev = await startupMs(dir, emulatorUrl, remotes, false);
+      starts.tsxMs.push(dev.readyMs);
+      starts.tsxIdleMb.push(dev.idleRssMb);
     }
     const best = (values: number[]) => (values.length === 0 ? Number.NaN : Math.min(...values));
     const summary: SummaryRow[] = [
@@ -332,6 +346,16 @@ export async function benchCost() {
         },
         { text: '<= 80 MB (100,000 events: --full)', check: (_, value) => value <= 80 },
       ),
+      summaryRow({
+        figure: compiledBuilt
+          ? 'resident memory idle, compiled dist/main.js (unlinked)'
+          : 'idle memory, compiled (NOT BUILT)',
+        value: best(starts.compiledIdleMb),
+        baseline: best(starts.tsxIdleMb),
+        baselineName: 'tsx dev path, same',
+        unit: 'MB',
+        compare: 'ratio',
+      }),
       summaryRow(
         {
           figure: compiledBuilt
@@ -381,6 +405,10 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   console.log(
     `  start to /healthz (ms, each run): compiled ${startup.compiledBuilt ? startup.compiledMs.join(', ') : 'not built (pnpm build)'}; ` +
       `tsx ${startup.tsxMs.join(', ')}`,
+  );
+  console.log(
+    `  idle RSS 1 s after ready, unlinked (MB, each run): compiled ${startup.compiledIdleMb.join(', ') || '-'}; ` +
+      `tsx ${startup.tsxIdleMb.join(', ')}`,
   );
   const outDir = fileURLToPath(new URL('../../bench-results/', import.meta.url));
   await mkdir(outDir, { recursive: true });
