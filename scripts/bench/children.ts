@@ -34,7 +34,11 @@ export async function waitFor<T>(
 }
 
 /** `pressgate <args>` as a child process (node + tsx, no wrapper, so SIGTERM reaches it). */
-export function spawnCli(args: string[], stdout: 'pipe' | number, nodeFlags: string[] = []): Child {
+export function spawnCli(
+  args: string[],
+  stdout: 'pipe' | 'ignore' | number,
+  nodeFlags: string[] = [],
+): Child {
   const child = spawn(
     process.execPath,
     [...nodeFlags, '--conditions=source', '--import', 'tsx', MAIN, ...args],
@@ -74,10 +78,13 @@ export async function freePort(): Promise<number> {
 export async function startEmulatorChild(
   credentials: { clientId: string; clientSecret: string },
   timeoutMs: number,
+  gatewayDelayMs = 0,
 ): Promise<{ child: Child; url: string }> {
   const child = spawnCli(
     [
       'emulator',
+      '--gateway-delay-ms',
+      String(gatewayDelayMs),
       '--port',
       '0',
       '--client-id',

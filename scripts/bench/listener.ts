@@ -1,6 +1,8 @@
 /**
  * Listener benchmark (run by `pnpm bench`, or alone:
- * `pnpm exec tsx --conditions=source scripts/bench/listener.ts`). Not a test.
+ * `pnpm exec tsx --conditions=source scripts/bench/listener.ts [--full] [--samples=N]`). Not a
+ * test. Samples per latency case: 50 by default (p99 is then the worst sample: read it as a
+ * rough figure), 600 with --full (steadier p99).
  *
  * 1. Decoder throughput, pure and in-process: parseLine + GestureDecoder.push over generated
  *    edges, beside parseLine alone over the same lines (the baseline), best of 3.
@@ -29,10 +31,12 @@ import {
   VirtualRemote,
 } from '@pressgate/listener';
 import { encodeLine, type Gesture, parseLine } from '@pressgate/protocol';
+import { benchArgs, intArg, type SummaryRow, summaryRow } from './stats.js';
 
 const THROUGHPUT_EDGES = 200_000;
-const SAMPLES = 600;
-const BURST_SAMPLES = 300;
+const ARGS = benchArgs(process.argv.slice(2));
+const SAMPLES = intArg(ARGS.get('samples'), ARGS.full ? 600 : 50, 'samples');
+const BURST_SAMPLES = Math.max(1, Math.round(SAMPLES / 2));
 const SINGLE_HOLD_MS = 30;
 const HEARTBEAT_MS = 1000;
 const GESTURE_TIMEOUT_MS = 2000;
@@ -56,6 +60,7 @@ export type ListenerBenchResult = {
   timing: typeof TIMING;
   node: string;
   at: string;
+  summary: SummaryRow[];
 };
 
 // The repository root has no pino dependency; borrow the listener's.
@@ -271,6 +276,10 @@ async function benchGesture(gesture: 'single' | 'long', samples: number): Promis
   }
 }
 
+function latencyOf(name: 'single' | 'long'): string {
+  return name === 'single' ? 'U written to gesture' : 'D + longPressMs to gesture';
+}
+
 function compare(subject: LatencyStats, baseline: LatencyStats): Compared {
   return {
     ...subject,
@@ -287,18 +296,48 @@ export async function benchListener(): Promise<ListenerBenchResult> {
   const baseline = await benchBaseline();
   const single = compare(await benchGesture('single', SAMPLES), baseline);
   const long = compare(await benchGesture('long', SAMPLES), baseline);
+  const withinMs = { text: '<= +1 ms', check: (diff: number) => diff <= 1 };
+  const pty = 'SerialPort+Readline';
+  const summary = [
+    summaryRow({
+      figure: 'decoder time, parseLine + GestureDecoder',
+      value: round(1e6 / throughput.decoderEdgesPerSec),
+      baseline: round(1e6 / throughput.baselineEdgesPerSec),
+      baselineName: 'parseLine alone',
+      unit: 'us/edge',
+      compare: 'ratio',
+    }),
+    ...(['single', 'long'] as const).flatMap((name) =>
+      (['p50Ms', 'p99Ms'] as const).map((q) =>
+        summaryRow(
+          {
+            figure: `pty ${name} latency ${q.slice(0, 3)} (${latencyOf(name)})`,
+            value: (name === 'single' ? single : long)[q],
+            baseline: baseline[q],
+            baselineName: pty,
+            unit: 'ms',
+            compare: 'diff',
+          },
+          withinMs,
+        ),
+      ),
+    ),
+  ];
   return {
     throughput,
     latency: { baseline, burstBaseline, single, long },
     timing: TIMING,
     node: process.version,
     at: new Date().toISOString(),
+    summary,
   };
 }
 
 function printTable(result: ListenerBenchResult): void {
   const { throughput, latency } = result;
-  console.log(`decoder throughput over ${throughput.edges} edges (best of 3)`);
+  console.log(
+    `decoder throughput over ${throughput.edges} edges (best of 3); ${SAMPLES} samples per latency case`,
+  );
   console.log(
     `  parseLine alone (baseline)   ${throughput.baselineEdgesPerSec.toLocaleString('en-US')} edges/s`,
   );

@@ -1,6 +1,9 @@
 /**
- * Relay benchmark (`pnpm bench -- relay [--events=N --warmup=N --concurrency=1,16 --remotes=1,16
- * --log-level=info --cpu-prof=DIR]`). Not a test. Production-shaped: the emulator (LWA + event
+ * Relay benchmark (`pnpm bench -- relay [--full] [--events=N --warmup=N --concurrency=1,16
+ * --remotes=1,16 --gateway-delay-ms=80 --log-level=info --cpu-prof=DIR]`). Not a test. The
+ * emulator answers every gateway request after --gateway-delay-ms (default 80, like the real
+ * gateway's round trip). Default: 60 events per side at concurrency 16 over 1 and 16 remotes;
+ * --full: 1000 events, concurrency 1 and 16. Production-shaped: the emulator (LWA + event
  * gateway) and the relay (`pressgate run`, logs to a file) are each their own child process; the
  * load generator is this process. Per endpoint count and concurrency level, the same SimpleEvent
  * traffic goes as bare undici POSTs straight to the emulator's /v3/events (baseline), then as
@@ -26,23 +29,32 @@ import {
   waitForRelay,
 } from './children.js';
 import {
+  benchArgs,
   formatNumber,
   formatSigned,
   formatTable,
+  intArg,
   type LatencySummary,
   perSecond,
   ratio,
   round,
+  type SummaryRow,
   summarize,
+  summaryRow,
 } from './stats.js';
 
-const CLIENT_ID = 'amzn1.application-oa2-client.bench';
-const CLIENT_SECRET = 'bench-client-secret-0123456789abcdef';
-const DIRECTIVE_SECRET = 'bench-directive-secret-0123456789';
-const GESTURES = ['single', 'double', 'long'] as const satisfies readonly Gesture[];
-const EVENT_IDS = { single: 'Button.SinglePush.1', double: 'Button.DoublePush.1', long: 'Button.LongPush.1' };
-/** How long a relay round may take to deliver its backlog after the last 202; also child start-up. */
+export const CLIENT_ID = 'amzn1.application-oa2-client.bench';
+export const CLIENT_SECRET = 'bench-client-secret-0123456789abcdef';
+export const DIRECTIVE_SECRET = 'bench-directive-secret-0123456789';
+export const GESTURES = ['single', 'double', 'long'] as const satisfies readonly Gesture[];
+export const EVENT_IDS = {
+  single: 'Button.SinglePush.1',
+  double: 'Button.DoublePush.1',
+  long: 'Button.LongPush.1',
+};
+/** Child start-up, and the least time a relay round may take to deliver its backlog after the last 202. */
 const DRAIN_TIMEOUT_MS = 60_000;
+/** Information only now: the issue retired the 0.7 throughput goal (see README.md). */
 const GOAL_RATIO = 0.7;
 
 export type RelayBenchOptions = {
@@ -55,14 +67,23 @@ export type RelayBenchOptions = {
   logLevel: string;
   /** When set, the relay child runs with --cpu-prof into this directory. */
   cpuProfDir: string | undefined;
+  /** The emulator holds every gateway request this long (the real gateway's round trip). */
+  gatewayDelayMs: number;
 };
 export const DEFAULT_OPTIONS: RelayBenchOptions = {
-  events: 2000,
-  warmup: 200,
-  concurrency: [1, 16],
+  events: 60,
+  warmup: 20,
+  concurrency: [16],
   remotes: [1, 16],
   logLevel: 'info',
   cpuProfDir: undefined,
+  gatewayDelayMs: 80,
+};
+export const FULL_OPTIONS: RelayBenchOptions = {
+  ...DEFAULT_OPTIONS,
+  events: 1000,
+  warmup: 100,
+  concurrency: [1, 16],
 };
 
 export type SideResult = {
@@ -95,9 +116,10 @@ export type RelayBenchResult = { options: RelayBenchOptions; goalRatio: number; 
   node: string;
   at: string;
   relayLog: { lines: number; bytes: number };
+  summary: SummaryRow[];
 };
 
-type Remote = { remoteId: string; endpointId: string; instance: string };
+export type Remote = { remoteId: string; endpointId: string; instance: string };
 type Context = { emulatorUrl: string; relayUrl: string; token: string; remotes: Remote[] };
 type Sent = { messageId: string; sentAtMs: number } | { failed: string };
 type Load = { results: Sent[]; client: number[]; startedAtMs: number };
@@ -118,7 +140,7 @@ async function fetchAccepted(emulatorUrl: string): Promise<Accepted[]> {
 }
 
 /** Relay outcomes so far, from GET /metrics (cheap, no per-event work in the relay). */
-async function relayOutcomes(relayUrl: string): Promise<{ delivered: number; other: number }> {
+export async function relayOutcomes(relayUrl: string): Promise<{ delivered: number; other: number }> {
   const text = await (await fetch(`${relayUrl}/metrics`)).text();
   const counts = { delivered: 0, other: 0 };
   for (const match of text.matchAll(/^pressgate_deliveries_total\{outcome="(\w+)"\} (\d+)$/gm)) {
@@ -195,7 +217,13 @@ async function baselineRound(ctx: Context, endpoints: number, count: number, con
   }
 }
 
-async function relayRound(ctx: Context, endpoints: number, count: number, concurrency: number) {
+async function relayRound(
+  ctx: Context,
+  endpoints: number,
+  count: number,
+  concurrency: number,
+  drainTimeoutMs: number,
+) {
   const before = await relayOutcomes(ctx.relayUrl);
   const pool = new Pool(ctx.relayUrl, { connections: concurrency });
   try {
@@ -214,7 +242,7 @@ async function relayRound(ctx: Context, endpoints: number, count: number, concur
     });
     const expected = load.results.filter((sent) => !('failed' in sent)).length;
     let now = before;
-    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+    const deadline = performance.now() + drainTimeoutMs;
     // Polled after the load, so the poll costs nothing while requests are being answered.
     while (now.delivered + now.other - before.delivered - before.other < expected) {
       if (performance.now() > deadline) break;
@@ -228,7 +256,7 @@ async function relayRound(ctx: Context, endpoints: number, count: number, concur
   }
 }
 
-function relayConfig(dataDir: string, port: number, emulatorUrl: string, remotes: readonly Remote[]) {
+export function relayConfig(dataDir: string, port: number, emulatorUrl: string, remotes: readonly Remote[]) {
   const gestures = Object.fromEntries(GESTURES.map((gesture) => [gesture, { id: EVENT_IDS[gesture] }]));
   return {
     relay: { host: '127.0.0.1', port, dataDir },
@@ -267,6 +295,7 @@ export async function benchRelay(options: RelayBenchOptions = DEFAULT_OPTIONS): 
     const started = await startEmulatorChild(
       { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
       DRAIN_TIMEOUT_MS,
+      options.gatewayDelayMs,
     );
     emulator = started.child;
     const emulatorUrl = started.url;
@@ -289,15 +318,23 @@ export async function benchRelay(options: RelayBenchOptions = DEFAULT_OPTIONS): 
     // level measured is not the one that pays for it.
     const most = Math.max(...options.remotes);
     const busiest = Math.max(...options.concurrency);
+    // One endpoint sends one event at a time: a backlog of N takes N gateway round trips.
+    const drainMs = (count: number) => Math.max(DRAIN_TIMEOUT_MS, count * (options.gatewayDelayMs + 20));
     await baselineRound(ctx, most, options.warmup * 5, busiest);
-    await relayRound(ctx, most, options.warmup * 5, busiest);
+    await relayRound(ctx, most, options.warmup * 5, busiest, drainMs(options.warmup * 5));
     const levels: LevelResult[] = [];
     for (const endpoints of options.remotes) {
       for (const concurrency of options.concurrency) {
         await baselineRound(ctx, endpoints, options.warmup, concurrency);
         const baseline = await baselineRound(ctx, endpoints, options.events, concurrency);
-        await relayRound(ctx, endpoints, options.warmup, concurrency);
-        const measured = await relayRound(ctx, endpoints, options.events, concurrency);
+        await relayRound(ctx, endpoints, options.warmup, concurrency, drainMs(options.warmup));
+        const measured = await relayRound(
+          ctx,
+          endpoints,
+          options.events,
+          concurrency,
+          drainMs(options.events),
+        );
         levels.push({
           remotes: endpoints,
           concurrency,
@@ -312,6 +349,29 @@ export async function benchRelay(options: RelayBenchOptions = DEFAULT_OPTIONS): 
     await stopChild(relay);
     const logText = await readFile(logFile, 'utf8');
     const relayLog = { lines: logText.split('\n').length - 1, bytes: Buffer.byteLength(logText) };
+    const summary = levels.flatMap((level) => {
+      const at = `${level.remotes} remote(s), conc ${level.concurrency}`;
+      return [
+        summaryRow({
+          figure: `relay throughput, ${at}`,
+          value: level.relay.eventsPerSec,
+          baseline: level.baseline.eventsPerSec,
+          baselineName: 'bare undici POST',
+          unit: 'ev/s',
+          compare: 'ratio',
+        }),
+        ...(['p50Ms', 'p99Ms'] as const).map((q) =>
+          summaryRow({
+            figure: `relay send->accept ${q.slice(0, 3)}, ${at}`,
+            value: level.relay.accept[q],
+            baseline: level.baseline.accept[q],
+            baselineName: 'bare undici POST',
+            unit: 'ms',
+            compare: 'diff',
+          }),
+        ),
+      ];
+    });
     return {
       options,
       goalRatio: GOAL_RATIO,
@@ -319,6 +379,7 @@ export async function benchRelay(options: RelayBenchOptions = DEFAULT_OPTIONS): 
       node: process.version,
       at: new Date().toISOString(),
       relayLog,
+      summary,
     };
   } finally {
     await stopChild(relay);
@@ -345,11 +406,12 @@ export function formatRelayResult(result: RelayBenchResult): string {
   const ratios = result.levels.map(
     ({ remotes, concurrency, throughputRatio, diffP50Ms, diffP99Ms }) =>
       `  ${remotes} endpoint(s), concurrency ${concurrency}: throughput relay/baseline ${formatNumber(throughputRatio)} ` +
-      `(goal >= ${formatNumber(goalRatio)}: ${throughputRatio >= goalRatio ? 'met' : 'NOT met'}); ` +
+      `(retired goal >= ${formatNumber(goalRatio)}: ${throughputRatio >= goalRatio ? 'met' : 'not met'}); ` +
       `accept latency p50 ${formatSigned(diffP50Ms)} ms, p99 ${formatSigned(diffP99Ms)} ms vs baseline`,
   );
   return [
-    `relay: ${options.events} events per side per level (after ${options.warmup} warm-up); emulator and ` +
+    `relay: ${options.events} events per side per level (after ${options.warmup} warm-up); gateway answers after ` +
+      `${options.gatewayDelayMs} ms; emulator and ` +
       `relay in child processes; relay log level ${options.logLevel} (${result.relayLog.lines} lines, ` +
       `${result.relayLog.bytes} bytes to its log file)`,
     'latency ms: p50/p99/max = send -> emulator accept (accept time 1 ms resolution, ms midpoint used)',
@@ -360,22 +422,23 @@ export function formatRelayResult(result: RelayBenchResult): string {
 }
 
 function parseOptions(args: readonly string[]): RelayBenchOptions {
-  const options = { ...DEFAULT_OPTIONS };
-  for (const arg of args) {
-    const match = /^--(events|warmup|remotes|concurrency|log-level|cpu-prof)=(.+)$/.exec(arg);
-    const value = match?.[2] ?? '';
+  const parsed = benchArgs(args);
+  const options = { ...(parsed.full ? FULL_OPTIONS : DEFAULT_OPTIONS) };
+  const list = (name: string, fallback: number[]): number[] => {
+    const value = parsed.get(name);
+    if (value === undefined) return fallback;
     const numbers = value.split(',').filter(Boolean).map(Number);
-    if (match?.[1] === 'log-level') options.logLevel = value;
-    else if (match?.[1] === 'cpu-prof') options.cpuProfDir = value;
-    else if (match !== null && numbers.every(Number.isInteger) && numbers.length > 0) {
-      if (match[1] === 'concurrency') options.concurrency = numbers;
-      else if (match[1] === 'remotes') options.remotes = numbers;
-      else options[match[1] as 'events' | 'warmup'] = numbers[0] ?? 0;
-    } else
-      throw new Error(
-        `unknown option ${arg}; expected --events=N --warmup=N --remotes=1,16 --concurrency=1,16 --log-level=info --cpu-prof=DIR`,
-      );
-  }
+    if (numbers.length === 0 || !numbers.every((n) => Number.isInteger(n) && n > 0))
+      throw new Error(`--${name} expects whole numbers like 1,16; got ${value}`);
+    return numbers;
+  };
+  options.events = intArg(parsed.get('events'), options.events, 'events');
+  options.warmup = intArg(parsed.get('warmup'), options.warmup, 'warmup');
+  options.gatewayDelayMs = intArg(parsed.get('gateway-delay-ms'), options.gatewayDelayMs, 'gateway-delay-ms');
+  options.concurrency = list('concurrency', options.concurrency);
+  options.remotes = list('remotes', options.remotes);
+  options.logLevel = parsed.get('log-level') ?? options.logLevel;
+  options.cpuProfDir = parsed.get('cpu-prof') ?? options.cpuProfDir;
   return options;
 }
 

@@ -1,22 +1,27 @@
 /**
- * `pnpm bench [-- name... [--option=value...]]`: runs each benchmark (scripts/bench/<name>.ts)
- * in its own child process, one after the other, so a crash in one cannot hide the others.
- * Each child prints its table and writes bench-results/<name>.json; this runner prints the
- * machine once and writes bench-results/run.json (what ran, exit status, duration).
- * Options (--events=N ...) are passed to every selected benchmark. Exits 1 if any benchmark
- * crashed or timed out, 2 on an unknown name; timing results never fail the run.
+ * `pnpm bench [--full] [-- name... [--option=value...]]`: runs each benchmark
+ * (scripts/bench/<name>.ts) in its own child process, one after the other, so a crash in one
+ * cannot hide the others. Each child prints its table and writes bench-results/<name>.json
+ * with a `summary` list; this runner prints the machine once, then ONE summary table of every
+ * figure with its baseline at the end, and writes bench-results/run.json (what ran, exit
+ * status, duration, the summary). The default run is short (about a minute and a half on two
+ * cores); `--full` gives every benchmark its long run. Options (--full, --events=N ...) are
+ * passed to every selected benchmark. Exits 1 if any benchmark crashed or timed out, 2 on an
+ * unknown name; timing results never fail the run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { formatSummaryTable, type SummaryRow } from './stats.js';
 
 /** In run order. A benchmark whose file is missing is skipped. */
-const BENCHMARKS = ['listener', 'relay'] as const;
-/** A benchmark still running after this is killed and counted as crashed. */
+const BENCHMARKS = ['listener', 'peer', 'relay', 'burst', 'cost', 'disk-sync'] as const;
+/** A benchmark still running after this is killed and counted as crashed (--full: 20 min). */
 const BENCH_TIMEOUT_MS = 5 * 60_000;
+const FULL_BENCH_TIMEOUT_MS = 20 * 60_000;
 
 type BenchRun = {
   name: string;
@@ -27,6 +32,20 @@ type BenchRun = {
   durationMs: number;
   results: string;
 };
+
+/** The `summary` rows a benchmark wrote to its results file; none when it is missing or stale. */
+async function readSummary(run: BenchRun, startedAt: number): Promise<(SummaryRow & { bench: string })[]> {
+  try {
+    const result = JSON.parse(await readFile(`${rootDir}${run.results}`, 'utf8')) as {
+      at?: string;
+      summary?: SummaryRow[];
+    };
+    if (result.at === undefined || Date.parse(result.at) < startedAt) return [];
+    return (result.summary ?? []).map((row) => ({ bench: run.name, ...row }));
+  } catch {
+    return [];
+  }
+}
 
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
 const rootDir = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,6 +65,7 @@ function describeMachine() {
 }
 
 function runBenchmark(name: string, options: readonly string[]): Promise<BenchRun> {
+  const timeoutMs = options.includes('--full') ? FULL_BENCH_TIMEOUT_MS : BENCH_TIMEOUT_MS;
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -55,9 +75,9 @@ function runBenchmark(name: string, options: readonly string[]): Promise<BenchRu
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    console.error(`\n${name}: still running after ${BENCH_TIMEOUT_MS / 1000} s; killing it`);
+    console.error(`\n${name}: still running after ${timeoutMs / 1000} s; killing it`);
     child.kill('SIGKILL');
-  }, BENCH_TIMEOUT_MS);
+  }, timeoutMs);
   return new Promise((resolve) => {
     const finish = (exitCode: number | null, signal: string | null): void => {
       clearTimeout(timer);
@@ -97,10 +117,13 @@ async function main(args: readonly string[]): Promise<number> {
       `${machine.memoryGiB} GiB, load average ${machine.loadAverage.join(' ')}`,
   );
   const runs: BenchRun[] = [];
+  const summary: (SummaryRow & { bench: string })[] = [];
   for (const name of selected) {
     console.log(`\n== ${name} ==`);
+    const startedAt = Date.now();
     const run = await runBenchmark(name, options);
     runs.push(run);
+    summary.push(...(await readSummary(run, startedAt)));
     if (!run.ok) {
       const how = run.timedOut ? 'timed out' : `exited with ${run.signal ?? `code ${run.exitCode}`}`;
       console.error(`${name}: CRASHED (${how}); its results are missing or stale`);
@@ -109,8 +132,14 @@ async function main(args: readonly string[]): Promise<number> {
   await mkdir(outDir, { recursive: true });
   await writeFile(
     `${outDir}run.json`,
-    `${JSON.stringify({ machine, at: new Date().toISOString(), benchmarks: runs }, null, 2)}\n`,
+    `${JSON.stringify({ machine, at: new Date().toISOString(), full: options.includes('--full'), benchmarks: runs, summary }, null, 2)}\n`,
   );
+  const load = loadavg().map((value) => Math.round(value * 100) / 100);
+  console.log(
+    `\n== summary (${options.includes('--full') ? 'full' : 'default, short'} run; load average at the start ` +
+      `${machine.loadAverage.join(' ')}, at the end ${load.join(' ')}) ==`,
+  );
+  console.log(formatSummaryTable(summary));
   console.log(
     `\n${runs.map((run) => `${run.name} ${run.ok ? 'ok' : 'CRASHED'} (${(run.durationMs / 1000).toFixed(1)} s)`).join(', ')}` +
       `; wrote ${outDir}run.json`,

@@ -76,3 +76,80 @@ export function formatTable(
     )
     .join('\n');
 }
+
+/**
+ * One figure for the run's summary table: a measured value beside a baseline measured in the
+ * same run, compared as a ratio (value / baseline) or a difference (value - baseline).
+ */
+export type SummaryRow = {
+  figure: string;
+  value: number;
+  baseline: number;
+  /** What the baseline is, e.g. "bare undici POST". */
+  baselineName: string;
+  unit: string;
+  compare: 'ratio' | 'diff';
+  /** The issue's goal in words, e.g. "<= 1.5x"; absent when the figure is information only. */
+  goal?: string;
+  /** Whether the goal was met; absent without a goal or without data. */
+  met?: boolean;
+};
+
+/** A summary row; `goal` checks the ratio or difference (or, for an absolute goal, the value). */
+export function summaryRow(
+  row: Omit<SummaryRow, 'met' | 'goal'>,
+  goal?: { text: string; check: (compared: number, value: number) => boolean },
+): SummaryRow {
+  const compared = compareRow(row);
+  if (goal === undefined) return row;
+  return Number.isFinite(compared) && Number.isFinite(row.value)
+    ? { ...row, goal: goal.text, met: goal.check(compared, row.value) }
+    : { ...row, goal: goal.text };
+}
+
+/** The row's ratio or difference; NaN without data. */
+export function compareRow(row: Pick<SummaryRow, 'value' | 'baseline' | 'compare'>): number {
+  return row.compare === 'ratio' ? ratio(row.value, row.baseline) : round(row.value - row.baseline);
+}
+
+/** The one table `pnpm bench` prints at the end: every figure, its baseline, ratio or difference. */
+export function formatSummaryTable(rows: readonly (SummaryRow & { bench: string })[]): string {
+  const header = ['bench', 'figure', 'value', 'baseline', 'vs baseline', 'goal'];
+  const cells = rows.map((row) => {
+    const compared = compareRow(row);
+    const versus =
+      row.compare === 'ratio' ? `${formatNumber(compared)}x` : `${formatSigned(compared)} ${row.unit}`.trim();
+    const goal =
+      row.goal === undefined
+        ? '-'
+        : `${row.goal}: ${row.met === undefined ? 'no data' : row.met ? 'met' : 'NOT met'}`;
+    return [
+      row.bench,
+      row.figure,
+      `${formatNumber(row.value)} ${row.unit}`.trim(),
+      `${formatNumber(row.baseline)} ${row.unit} (${row.baselineName})`.replace(/ +\(/, ' ('),
+      versus,
+      goal,
+    ];
+  });
+  return formatTable(header, cells);
+}
+
+/** A benchmark's command line: `--full` and `--name=value` options; others are left for others. */
+export function benchArgs(args: readonly string[]): { full: boolean; get(name: string): string | undefined } {
+  const values = new Map<string, string>();
+  for (const arg of args) {
+    const match = /^--([\w-]+)=(.*)$/.exec(arg);
+    if (match !== null) values.set(match[1] ?? '', match[2] ?? '');
+  }
+  return { full: args.includes('--full'), get: (name) => values.get(name) };
+}
+
+/** A whole-number option, or `fallback` when absent; throws on anything else. */
+export function intArg(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`--${name} expects a whole number; got ${value}`);
+  return parsed;
+}

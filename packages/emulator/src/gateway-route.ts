@@ -1,6 +1,7 @@
 /**
  * POST /v3/events: the Alexa event gateway. Injected faults come first (one per request);
- * otherwise decideGatewayRequest() answers 202 (empty body) or the Alexa exception body.
+ * otherwise the request is held for the configured gatewayDelayMs (the real gateway's round
+ * trip), then decideGatewayRequest() answers 202 (empty body) or the Alexa exception body.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -60,10 +61,11 @@ export function registerGatewayRoute(app: FastifyInstance, state: EmulatorState)
       });
       return sendGatewayError(reply, rejection);
     }
-    if (action?.type === 'delay') {
-      record.delayedMs = action.delayMs;
+    const delayMs = action?.type === 'delay' ? action.delayMs : state.gatewayDelayMs;
+    if (delayMs > 0) {
+      if (action?.type === 'delay') record.delayedMs = delayMs;
       try {
-        await sleep(action.delayMs, undefined, { signal: state.closingSignal });
+        await sleep(delayMs, undefined, { signal: state.closingSignal });
       } catch {
         finish({ ...record, outcome: 'dropped' });
         return dropConnection(request, reply);

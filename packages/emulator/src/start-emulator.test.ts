@@ -123,6 +123,39 @@ describe('startEmulator on a real port', () => {
     expect(emulator.accepted().map((e) => e.messageId)).toEqual([body.event.header.messageId]);
   });
 
+  it('holds every gateway request for gatewayDelayMs, then accepts it; an injected fault replaces it', async () => {
+    const delayMs = 150;
+    const emulator = await startEmulator({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      gatewayDelayMs: delayMs,
+    });
+    onTestFinished(() => emulator.close());
+    const tokens = await fetchTokens(emulator, emulator.issueAuthorizationCode());
+    const body = addOrUpdateReport(tokens.access_token);
+    const startedAt = performance.now();
+    expect((await sendEvent(emulator.gatewayUrl, tokens.access_token, body)).status).toBe(202);
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(delayMs - 1);
+    const [request] = emulator.requests();
+    const [accepted] = emulator.accepted();
+    // Received at `request.at`, accepted (and answered) after the delay.
+    expect(Date.parse(accepted?.at ?? '') - Date.parse(request?.at ?? '')).toBeGreaterThanOrEqual(
+      delayMs - 1,
+    );
+    emulator.injectGatewayFaults([{ status: 503 }]);
+    const injectedAt = performance.now();
+    expect((await sendEvent(emulator.gatewayUrl, tokens.access_token, body)).status).toBe(503);
+    expect(performance.now() - injectedAt).toBeLessThan(delayMs);
+  });
+
+  it('refuses a gatewayDelayMs that is negative, fractional or over a minute', () => {
+    for (const gatewayDelayMs of [-1, 1.5, 60_001]) {
+      expect(() =>
+        createEmulatorState({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, gatewayDelayMs }),
+      ).toThrow(expect.objectContaining({ code: 'ERR_EMULATOR_BAD_OPTIONS' }));
+    }
+  });
+
   it('drops LWA connections during an injected outage until cleared', async () => {
     const emulator = await started();
     emulator.injectLwaFault({ kind: 'drop' });

@@ -22,8 +22,11 @@ export const MAX_RECORDS = 10_000;
 
 export type StateOptions = Pick<
   EmulatorOptions,
-  'clientId' | 'clientSecret' | 'accessTokenTtlSec' | 'authorizationCodeTtlSec' | 'now'
+  'clientId' | 'clientSecret' | 'accessTokenTtlSec' | 'authorizationCodeTtlSec' | 'now' | 'gatewayDelayMs'
 >;
+
+/** The largest gatewayDelayMs: a minute, well past any client's timeout. */
+export const MAX_GATEWAY_DELAY_MS = 60_000;
 
 function positiveSeconds(name: string, value: number | undefined, fallback: number): number {
   const seconds = value ?? fallback;
@@ -45,6 +48,8 @@ export class EmulatorState {
   readonly clientId: string;
   readonly #clientSecret: string;
   readonly now: () => number;
+  /** Every gateway request is held this long before it is handled (0: answered at once). */
+  readonly gatewayDelayMs: number;
   readonly tokens: TokenStore;
   readonly endpoints = new EndpointRegistry();
   readonly faults = new FaultQueues();
@@ -68,6 +73,14 @@ export class EmulatorState {
       options.authorizationCodeTtlSec,
       300,
     );
+    const gatewayDelayMs = options.gatewayDelayMs ?? 0;
+    if (!Number.isInteger(gatewayDelayMs) || gatewayDelayMs < 0 || gatewayDelayMs > MAX_GATEWAY_DELAY_MS) {
+      throw new EmulatorError(
+        'ERR_EMULATOR_BAD_OPTIONS',
+        `Expected gatewayDelayMs to be a whole number of ms from 0 to ${MAX_GATEWAY_DELAY_MS}; got ${gatewayDelayMs}.`,
+      );
+    }
+    this.gatewayDelayMs = gatewayDelayMs;
     this.clientId = options.clientId;
     this.#clientSecret = options.clientSecret;
     this.now = options.now ?? Date.now;

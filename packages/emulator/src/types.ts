@@ -18,6 +18,12 @@ export type EmulatorOptions = {
   logger?: Logger | false;
   /** Clock in epoch milliseconds for token and code expiry; default Date.now. For tests. */
   now?: () => number;
+  /**
+   * How long the event gateway holds every request before it handles and answers it, like the
+   * real gateway's round trip; default 0 (answer at once). Whole ms, 0 to 60000. An injected
+   * fault replaces it for its request.
+   */
+  gatewayDelayMs?: number;
 };
 
 /**
@@ -46,7 +52,7 @@ export type LwaFault =
 
 /** An event the gateway accepted (answered 2xx). */
 export type AcceptedEvent = {
-  /** ISO 8601 UTC, when the emulator received it. */
+  /** ISO 8601 UTC, when the emulator accepted it (received it, plus any gatewayDelayMs). */
   at: string;
   namespace: string;
   name: string;

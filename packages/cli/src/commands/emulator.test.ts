@@ -41,4 +41,10 @@ describe('pressgate emulator', () => {
     expect(await runCli(['emulator', '--port', 'abc'], io)).toBe(2);
     expect(io.err()).toContain('--port expects a whole number');
   });
+
+  it('exits 2 on a gateway delay that is not a whole number', async () => {
+    const io = captureIo();
+    expect(await runCli(['emulator', '--port', '0', '--gateway-delay-ms', 'soon'], io)).toBe(2);
+    expect(io.err()).toContain('--gateway-delay-ms expects a whole number');
+  });
 });

@@ -8,7 +8,8 @@ export const DEMO_CLIENT_SECRET = 'pressgate-demo-client-secret';
 export const emulatorCommand: Command = {
   name: 'emulator',
   summary: 'run the local stand-in for Login with Amazon and the Alexa event gateway',
-  usage: 'pressgate emulator [--port N] [--host ADDRESS] [--client-id ID] [--client-secret SECRET]',
+  usage:
+    'pressgate emulator [--port N] [--host ADDRESS] [--client-id ID] [--client-secret SECRET] [--gateway-delay-ms N]',
   details:
     'Serves POST /auth/o2/token (LWA) and POST /v3/events (the event gateway) with strict\n' +
     'validation, and a control API under /_emulator/ (accepted events, fault injection,\n' +
@@ -28,6 +29,12 @@ export const emulatorCommand: Command = {
       valueName: 'SECRET',
       description: 'LWA client secret it accepts (default: the demo secret)',
     },
+    'gateway-delay-ms': {
+      type: 'string',
+      valueName: 'N',
+      description: 'hold every gateway request N ms before answering, like a real round trip',
+      default: '0',
+    },
   },
   async run(context) {
     const port = integerOption(context, 'port') ?? 9000;
@@ -36,6 +43,7 @@ export const emulatorCommand: Command = {
       port,
       clientId: stringOption(context, 'client-id') ?? DEMO_CLIENT_ID,
       clientSecret: stringOption(context, 'client-secret') ?? DEMO_CLIENT_SECRET,
+      gatewayDelayMs: integerOption(context, 'gateway-delay-ms') ?? 0,
     });
     const { stdout, signal } = context.io;
     writeLine(stdout, `emulator listening on ${emulator.url}`);

@@ -7,7 +7,10 @@ export type GestureReport = {
   gesture: ServiceGesture;
   record?: DeliveryRecord;
   accepted?: AcceptedEvent;
-  /** performance.now() when the relay saw the gateway accept it. */
+  /**
+   * When the gateway accepted it, on the performance.now() timeline: the emulator's accept time
+   * (whole ms, midpoint used), else when the relay recorded the delivery.
+   */
   acceptedAtMs?: number;
 };
 

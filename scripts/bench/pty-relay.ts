@@ -1,0 +1,187 @@
+/**
+ * Shared by the burst and disk-sync benches: an emulator child, a socat pty with a
+ * VirtualRemote on its device side, and `pressgate run` children reading its host side, linked
+ * to the emulator. Times: the bench writes each edge (VirtualRemote `sent`, performance.now in
+ * this process, turned into wall time); the emulator's accepted event carries its accept time
+ * (`at`, whole ms: the midpoint is used) and the gesture's decision time (`payload.timestamp`,
+ * the relay's device-time-mapped moment of the gesture, whole ms). All one machine, one wall
+ * clock.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, open as openFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/listener';
+import {
+  type Child,
+  freePort,
+  linkOverHttp,
+  spawnCli,
+  startEmulatorChild,
+  stopChild,
+  waitFor,
+  waitForRelay,
+} from './children.js';
+import { CLIENT_ID, CLIENT_SECRET, DIRECTIVE_SECRET } from './relay.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = join('packages', 'cli', 'src', 'main.ts');
+export const TIMEOUT_MS = 60_000;
+export const BENCH_TIMING = { doublePressMs: 300, longPressMs: 800, debounceMs: 20 };
+
+export type AcceptedGesture = { messageId: string; at: string; eventId?: string; timestamp?: string };
+/** Wall clock with sub-ms resolution, the same clock as the children's Date.now. */
+export const wallNow = (): number => performance.timeOrigin + performance.now();
+
+type Gestures = readonly ('single' | 'double' | 'long')[];
+
+function ptyConfig(
+  dataDir: string,
+  port: number,
+  emulatorUrl: string,
+  serialPath: string,
+  buttons: number,
+  gestures: Gestures,
+) {
+  return {
+    relay: { host: '127.0.0.1', port, dataDir },
+    alexa: {
+      region: 'NA',
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      gatewayUrl: `${emulatorUrl}/v3/events`,
+      lwaTokenUrl: `${emulatorUrl}/auth/o2/token`,
+      maxEventAgeMs: 300_000,
+    },
+    directives: { secret: DIRECTIVE_SECRET },
+    remotes: [
+      {
+        id: 'bench-pty',
+        serial: { path: serialPath, baudRate: 115_200 },
+        endpoint: { endpointId: 'bench-pty-remote', friendlyName: 'Bench pty remote' },
+        timing: BENCH_TIMING,
+        buttons: Array.from({ length: buttons }, (_, index) => ({
+          button: index + 1,
+          instance: randomUUID(),
+          names: [{ text: `Bench button ${index + 1}`, locale: 'en-US' }],
+          gestures: Object.fromEntries(
+            gestures.map((gesture) => [gesture, { id: `Button.${gesture}.${index + 1}` }]),
+          ),
+        })),
+      },
+    ],
+  };
+}
+
+/** `pressgate run` as a child, optionally wrapped by strace; its pid is the node process's. */
+function spawnRelay(args: string[], logFd: number, strace: string[] | undefined): Child {
+  if (strace === undefined) return spawnCli(args, logFd);
+  const process_: ChildProcess = spawn(
+    'strace',
+    [...strace, '--', process.execPath, '--conditions=source', '--import', 'tsx', MAIN, ...args],
+    { cwd: ROOT, stdio: ['ignore', logFd, 'pipe'] },
+  );
+  let stderr = '';
+  process_.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise((resolve) => process_.once('exit', resolve));
+  return { process: process_, exited, stderr: () => stderr };
+}
+
+/** Stops a strace-wrapped relay: SIGTERM to the node process (strace would only detach), then strace ends. */
+async function stopTraced(child: Child): Promise<void> {
+  const pid = child.process.pid;
+  if (pid !== undefined && child.process.exitCode === null) {
+    const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+    for (const node of children.split(' ').filter(Boolean)) process.kill(Number(node), 'SIGTERM');
+  }
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+export type PtyRelay = {
+  emulatorUrl: string;
+  remote: VirtualRemote;
+  /** Starts a linked relay on the pty (optionally under strace) and returns its stop. */
+  startRelay(strace?: (dataDir: string) => string[]): Promise<{ stop(): Promise<void>; dataDir: string }>;
+  /** Events the emulator accepted whose messageIds are new since the last call. */
+  accepted(): Promise<AcceptedGesture[]>;
+  close(): Promise<void>;
+};
+
+export async function startPtyRelay(options: {
+  gatewayDelayMs: number;
+  buttons: number;
+  gestures: Gestures;
+}): Promise<PtyRelay> {
+  const dir = await mkdtemp(join(tmpdir(), 'pressgate-bench-pty-'));
+  const log = await openFile(join(dir, 'relay.log'), 'a', 0o600);
+  const cleanups: (() => Promise<unknown>)[] = [
+    () => rm(dir, { recursive: true, force: true }),
+    () => log.close(),
+  ];
+  const close = async () => {
+    for (const step of cleanups.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const emulator = await startEmulatorChild(
+      { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+      TIMEOUT_MS,
+      options.gatewayDelayMs,
+    );
+    cleanups.push(() => stopChild(emulator.child));
+    const pair: PtyPair = await openPtyPair({ dir });
+    cleanups.push(() => pair.kill());
+    const remote = new VirtualRemote({ path: pair.devicePath, buttons: options.buttons, heartbeatMs: 1000 });
+    await remote.start();
+    cleanups.push(() => remote.stop());
+    const seen = new Set<string>();
+    const accepted = async () => {
+      const all = (await (await fetch(`${emulator.url}/_emulator/accepted`)).json()) as (AcceptedGesture & {
+        name: string;
+      })[];
+      const fresh = all.filter((event) => event.name === 'Event' && !seen.has(event.messageId));
+      for (const event of all) seen.add(event.messageId);
+      return fresh;
+    };
+    let relays = 0;
+    const startRelay = async (strace?: (dataDir: string) => string[]) => {
+      relays += 1;
+      const dataDir = join(dir, `data-${relays}`);
+      const port = await freePort();
+      const configPath = join(dir, `pressgate-${relays}.yaml`);
+      const config = ptyConfig(dataDir, port, emulator.url, pair.hostPath, options.buttons, options.gestures);
+      await writeFile(configPath, JSON.stringify(config));
+      const relay = spawnRelay(
+        ['run', '--config', configPath, '--log-level', 'warn'],
+        log.fd,
+        strace?.(dataDir),
+      );
+      const stop = () => (strace === undefined ? stopChild(relay) : stopTraced(relay));
+      cleanups.push(stop);
+      const url = `http://127.0.0.1:${port}`;
+      await waitForRelay(relay, url, TIMEOUT_MS);
+      await linkOverHttp(emulator.url, url, DIRECTIVE_SECRET);
+      // The remote is connected once a press is delivered; warm-up presses, not measured.
+      for (let warm = 0; warm < 3; warm += 1) {
+        await remote.press(1, { holdMs: 60 });
+        await waitFor(
+          'a warm-up press to be accepted',
+          async () => ((await accepted()).length > 0 ? true : undefined),
+          () => relay.stderr(),
+          TIMEOUT_MS,
+        );
+      }
+      return { stop, dataDir };
+    };
+    return { emulatorUrl: emulator.url, remote, startRelay, accepted, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
