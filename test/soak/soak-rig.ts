@@ -106,7 +106,9 @@ export class SoakRig {
     for (let index = 0; index < count; index += 1) {
       const socket = createConnection({ host: hostname, port: Number(port) });
       socket.on('error', () => undefined);
-      socket.write(`GET /v1/stream HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n\r\n`);
+      socket.write(
+        `GET /v1/stream HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
       socket.pause();
       this.#stalled.push(socket);
     }

@@ -140,6 +140,16 @@ describe('injected faults beyond a status', () => {
     expect(state.accepted().map((entry) => entry.messageId)).toContain(sent.event.header.messageId);
   });
 
+  it('gateway cut at the start: the event is accepted and no answer at all comes back', async () => {
+    const { app, state, token, event } = await readyGateway(onTestFinished);
+    state.injectGatewayFaults([{ cut: true, at: 'start' }]);
+    const sent = event();
+    const exchange = await post(app, '/v3/events', 'application/json', JSON.stringify(sent), token);
+    expect((await exchange.error).message).toMatch(/socket hang up|ECONNRESET/);
+    expect(state.requests().at(-1)).toMatchObject({ outcome: 'cut', cutAfter: 'accepted' });
+    expect(state.accepted().map((entry) => entry.messageId)).toContain(sent.event.header.messageId);
+  });
+
   it('LWA endless body: answers the status and streams until the client hangs up', async () => {
     const { app, state } = testApp(onTestFinished);
     state.injectLwaFault({ kind: 'endless', status: 503, requests: 1 });

@@ -39,7 +39,7 @@ export const GatewayFaultSchema = z.union([
   z.strictObject({ delayMs: z.number().int().min(0).max(600_000) }),
   z.strictObject({ drop: z.literal(true) }),
   z.strictObject({ endless: z.literal(true), status: ErrorStatus.optional() }),
-  z.strictObject({ cut: z.literal(true) }),
+  z.strictObject({ cut: z.literal(true), at: z.enum(['body', 'start']).optional() }),
 ]);
 
 export const GatewayFaultList = z.array(GatewayFaultSchema).max(10_000);
@@ -68,12 +68,12 @@ export type GatewayAction =
   | { type: 'delay'; delayMs: number }
   | { type: 'drop' }
   | { type: 'endless'; status: number }
-  | { type: 'cut' };
+  | { type: 'cut'; at: 'body' | 'start' };
 
 function toAction(fault: z.infer<typeof GatewayFaultSchema>): GatewayAction {
   if ('drop' in fault) return { type: 'drop' };
   if ('endless' in fault) return { type: 'endless', status: fault.status ?? DEFAULT_ENDLESS_STATUS };
-  if ('cut' in fault) return { type: 'cut' };
+  if ('cut' in fault) return { type: 'cut', at: fault.at ?? 'body' };
   if ('delayMs' in fault) return { type: 'delay', delayMs: fault.delayMs };
   const description = fault.description ?? `Injected by the pressgate emulator (status ${fault.status}).`;
   const code = fault.code ?? DEFAULT_CODE_FOR_STATUS[fault.status];

@@ -92,6 +92,7 @@ export function registerGatewayRoute(app: FastifyInstance, state: EmulatorState)
       const { status, code, description } = decision.rejection;
       if (action?.type === 'cut') {
         finish({ ...record, outcome: 'cut', status, code, description, cutAfter: 'rejected' });
+        if (action.at === 'start') return dropConnection(request, reply);
         const body = JSON.stringify(gatewayErrorBody(randomUUID(), code, description));
         return cutMidResponse(request, reply, { status, body });
       }
@@ -102,6 +103,7 @@ export function registerGatewayRoute(app: FastifyInstance, state: EmulatorState)
     if (action?.type === 'cut') {
       // Accepted, but the client never hears it: a retry of this event is a duplicate.
       finish({ ...record, outcome: 'cut', status: 202, cutAfter: 'accepted' });
+      if (action.at === 'start') return dropConnection(request, reply);
       return cutMidResponse(request, reply, { status: 202, body: '{"accepted":true}' });
     }
     const status = action?.type === 'answer' ? action.status : 202;

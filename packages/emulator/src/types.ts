@@ -31,15 +31,16 @@ export type EmulatorOptions = {
  * - `{ drop: true }`: destroy the connection without an answer.
  * - `{ endless: true, status? }`: answer `status` (default 500) with a body that streams
  *   forever, as fast as the client reads, until the client hangs up. The event is not accepted.
- * - `{ cut: true }`: handle the request normally (the event may be accepted), then send half
- *   of the answer and destroy the connection.
+ * - `{ cut: true, at? }`: handle the request normally (the event may be accepted), then destroy
+ *   the connection: at `body` (default) after the status line and half of the body, at `start`
+ *   before any of the answer (the client cannot know the event landed: a retry duplicates it).
  */
 export type GatewayFault =
   | { status: number; code?: string; description?: string }
   | { delayMs: number }
   | { drop: true }
   | { endless: true; status?: number }
-  | { cut: true };
+  | { cut: true; at?: 'body' | 'start' };
 
 /**
  * An LWA outage. `requests` omitted: until cleared with `{ kind: 'clear' }`.
