@@ -215,6 +215,10 @@ function countBy(values: readonly string[]): Record<string, number> {
   return counts;
 }
 
+function sumEndless(records: readonly { endlessBytes?: number }[]): number {
+  return records.reduce((sum, record) => sum + (record.endlessBytes ?? 0), 0);
+}
+
 async function outboxPending(url: string): Promise<number | undefined> {
   try {
     const response = await fetch(`${url}/v1/status`, { signal: AbortSignal.timeout(5_000) });
@@ -383,6 +387,7 @@ describe('fault soak (pressgate run, pty remote, emulator, random faults)', () =
         `injected: ${JSON.stringify(soak.injected)}`,
         `gateway requests: ${JSON.stringify(countBy(state.requests().map((request) => `${request.outcome}${request.cutAfter === undefined ? '' : `-after-${request.cutAfter}`}`)))}`,
         `LWA requests: ${JSON.stringify(countBy(state.tokenRequests().map((request) => request.outcome)))}`,
+        `endless bodies read by the relay: gateway ${megabytes(sumEndless(state.requests()))}, LWA ${megabytes(sumEndless(state.tokenRequests()))}`,
         `gestures: ${soak.pressed} presses on the pty, ${soak.posted} POSTs (${soak.refused} not acknowledged)`,
         ...describeLedger(ledger),
         `relay RSS: idle ${megabytes(idleRss)}, peak ${megabytes(peakRss)}, final ${megabytes(finalRss)} ` +

@@ -7,10 +7,10 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** Size of each chunk of an endless body. */
-export const ENDLESS_CHUNK_BYTES = 16 * 1024;
+/** Size of each chunk of an endless body: large, so a client that reads fast gets a flood. */
+export const ENDLESS_CHUNK_BYTES = 1024 * 1024;
 
-/** A chunk of filler that keeps an error body looking like unterminated JSON text. */
+/** A chunk of filler that keeps an error body looking like unterminated JSON text; one shared buffer. */
 const FILLER = Buffer.alloc(ENDLESS_CHUNK_BYTES, 'x');
 
 /** Calls `end` once when `signal` aborts or the client's socket closes. */
