@@ -49,13 +49,14 @@ describe('soak ledger', () => {
     expect(describeLedger(ledger).find((line) => line.startsWith('vanished'))).toBe('vanished: 1 ["lost"]');
   });
 
-  it('explains a duplicate by a cut answer or a SIGKILL between the copies, and flags the rest', () => {
+  it('explains a duplicate by a cut answer, a held answer or a SIGKILL between the copies, and flags the rest', () => {
     const cut: GatewayRequestRecord = { at: '', outcome: 'cut', cutAfter: 'accepted', messageId: 'cut' };
     const ledger = settle({
       acknowledged: new Map([
         ['cut', ack('http')],
         ['crash', ack('http')],
         ['twice', ack('http')],
+        ['held', ack('pty')],
       ]),
       logs: [],
       accepted: [
@@ -65,11 +66,18 @@ describe('soak ledger', () => {
         gesture('crash', '2026-12-06T10:00:05.000Z'),
         gesture('twice', '2026-12-06T10:00:06.000Z'),
         gesture('twice', '2026-12-06T10:00:07.000Z'),
+        gesture('held', '2026-12-06T10:00:06.000Z'),
+        gesture('held', '2026-12-06T10:00:07.000Z'),
       ],
-      requests: [cut],
+      requests: [cut, { at: '', outcome: 'accepted', delayedMs: 11_000, messageId: 'held' }],
       killsAtMs: [Date.parse('2026-12-06T10:00:02.000Z')],
     });
-    expect(ledger.delivered).toBe(3);
-    expect(ledger.duplicates).toEqual({ afterCut: 1, afterCrash: 1, unexplained: ['twice'] });
+    expect(ledger.delivered).toBe(4);
+    expect(ledger.duplicates).toEqual({
+      afterCut: 1,
+      afterTimeout: 1,
+      afterCrash: 1,
+      unexplained: ['twice'],
+    });
   });
 });

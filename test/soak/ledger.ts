@@ -2,7 +2,8 @@
  * The soak's accounting: every gesture the relay acknowledged (a 202 with a messageId, or a
  * "gesture queued" log line for a press on the serial remote) must end delivered (seen by
  * the gateway) or recorded with an outcome and a reason. Duplicates at the gateway are only
- * allowed where the relay could not know its send landed: an answer cut off, or a SIGKILL.
+ * allowed where the relay could not know its send landed: an answer cut off, an answer held
+ * past the relay's timeout (the gateway still takes the event), or a SIGKILL.
  */
 import type { AcceptedEvent, GatewayRequestRecord } from '@pressgate/emulator';
 
@@ -33,7 +34,7 @@ export type Ledger = {
   /** Reason code -> count, over every recorded outcome. */
   reasons: Record<string, number>;
   /** Extra copies at the gateway, by what explains them. */
-  duplicates: { afterCut: number; afterCrash: number; unexplained: string[] };
+  duplicates: { afterCut: number; afterTimeout: number; afterCrash: number; unexplained: string[] };
   /** Acknowledged, neither delivered nor recorded: the invariant's failures. */
   vanished: string[];
   /** Recorded with an outcome but no reason code. */
@@ -55,6 +56,9 @@ export function settle(input: LedgerInput): Ledger {
       .filter((request) => request.outcome === 'cut' && request.cutAfter === 'accepted')
       .map((request) => request.messageId),
   );
+  const held = new Set(
+    input.requests.filter((request) => request.delayedMs !== undefined).map((request) => request.messageId),
+  );
   const outcomes = new Map<string, LogLine>();
   for (const line of input.logs) {
     const { messageId, outcome } = line;
@@ -67,7 +71,7 @@ export function settle(input: LedgerInput): Ledger {
     delivered: 0,
     recorded: { expired: 0, dead_letter: 0, relink_required: 0, rate_limited: 0 },
     reasons: {},
-    duplicates: { afterCut: 0, afterCrash: 0, unexplained: [] },
+    duplicates: { afterCut: 0, afterTimeout: 0, afterCrash: 0, unexplained: [] },
     vanished: [],
     withoutReason: [],
     deliveredUnacknowledged: 0,
@@ -80,6 +84,7 @@ export function settle(input: LedgerInput): Ledger {
       for (let index = 1; index < times.length; index += 1) {
         const [previous, current] = [times[index - 1] ?? 0, times[index] ?? 0];
         if (cut.has(messageId)) ledger.duplicates.afterCut += 1;
+        else if (held.has(messageId)) ledger.duplicates.afterTimeout += 1;
         else if (input.killsAtMs.some((kill) => kill >= previous && kill <= current)) {
           ledger.duplicates.afterCrash += 1;
         } else ledger.duplicates.unexplained.push(messageId);
@@ -115,7 +120,7 @@ export function describeLedger(ledger: Ledger): string[] {
     `relink required: ${recorded.relink_required}`,
     `rate-limited: ${recorded.rate_limited}`,
     `reasons: ${JSON.stringify(ledger.reasons)}`,
-    `duplicates: after a cut answer ${duplicates.afterCut}, after a SIGKILL ${duplicates.afterCrash}, unexplained ${duplicates.unexplained.length}`,
+    `duplicates: after a cut answer ${duplicates.afterCut}, after a timeout ${duplicates.afterTimeout}, after a SIGKILL ${duplicates.afterCrash}, unexplained ${duplicates.unexplained.length}`,
     `vanished: ${ledger.vanished.length}${ledger.vanished.length > 0 ? ` ${JSON.stringify(ledger.vanished.slice(0, 10))}` : ''}`,
     `recorded without a reason: ${ledger.withoutReason.length}`,
     `delivered without an acknowledgement seen (cut by a crash): ${ledger.deliveredUnacknowledged}`,
