@@ -103,6 +103,24 @@ describe('control API', () => {
     expectBadControl(await control(app, 'lwa-fault', { kind: 'flaky' }), /LWA fault/);
   });
 
+  it('takes the endless, cut and hang faults and refuses malformed ones', async () => {
+    const { app, state } = testApp(onTestFinished);
+    const faults = [
+      { endless: true, status: 429 },
+      { endless: true },
+      { cut: true, at: 'start' },
+      { cut: true },
+    ];
+    expect((await control(app, 'faults', faults)).json()).toEqual({ pending: 4 });
+    expectBadControl(await control(app, 'faults', [{ endless: true, status: 202 }]), /endless/);
+    expectBadControl(await control(app, 'faults', [{ cut: true, at: 'middle' }]), /cut/);
+    for (const kind of ['endless', 'hang', 'cut']) {
+      expect((await control(app, 'lwa-fault', { kind, requests: 1 })).json()).toEqual({ ok: true });
+    }
+    expect(state.faults.nextLwaFault()).toEqual({ kind: 'cut' });
+    expectBadControl(await control(app, 'lwa-fault', { kind: 'endless', status: 200 }), /hang/);
+  });
+
   it('revokes refresh tokens, expires access tokens and toggles the skill', async () => {
     const { app, state } = testApp(onTestFinished);
     const tokens = await link(app, state);

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dropConnection } from './connection.js';
 import { type GatewayRejection, gatewayErrorBody } from './errors.js';
+import { cutMidResponse, streamEndlessBody } from './fault-replies.js';
 import { decideGatewayRequest, MAX_BODY_BYTES, parseJsonBody } from './gateway-handler.js';
 import { peekMessage } from './gateway-message.js';
 import type { EmulatorState } from './state.js';
@@ -46,6 +47,17 @@ export function registerGatewayRoute(app: FastifyInstance, state: EmulatorState)
       finish({ ...record, outcome: 'dropped' });
       return dropConnection(request, reply);
     }
+    if (action?.type === 'endless') {
+      // An exception body whose description never ends.
+      const prefix = JSON.stringify(gatewayErrorBody(randomUUID(), 'INJECTED', 'endless ')).slice(0, -3);
+      return streamEndlessBody(request, reply, {
+        status: action.status,
+        prefix,
+        signal: state.closingSignal,
+        onEnd: (endlessBytes) =>
+          finish({ ...record, outcome: 'endless', status: action.status, endlessBytes }),
+      });
+    }
     if (action?.type === 'answer' && action.status >= 300) {
       const rejection = {
         status: action.status,
@@ -80,10 +92,22 @@ export function registerGatewayRoute(app: FastifyInstance, state: EmulatorState)
     });
     if (!decision.ok) {
       const { status, code, description } = decision.rejection;
+      if (action?.type === 'cut') {
+        finish({ ...record, outcome: 'cut', status, code, description, cutAfter: 'rejected' });
+        if (action.at === 'start') return dropConnection(request, reply);
+        const body = JSON.stringify(gatewayErrorBody(randomUUID(), code, description));
+        return cutMidResponse(request, reply, { status, body });
+      }
       finish({ ...record, outcome: 'rejected', status, code, description });
       return sendGatewayError(reply, decision.rejection);
     }
     state.recordAccepted(decision.accepted);
+    if (action?.type === 'cut') {
+      // Accepted, but the client never hears it: a retry of this event is a duplicate.
+      finish({ ...record, outcome: 'cut', status: 202, cutAfter: 'accepted' });
+      if (action.at === 'start') return dropConnection(request, reply);
+      return cutMidResponse(request, reply, { status: 202, body: '{"accepted":true}' });
+    }
     const status = action?.type === 'answer' ? action.status : 202;
     finish({ ...record, outcome: 'accepted', status });
     return reply.code(status).send();

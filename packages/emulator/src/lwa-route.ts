@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { dropConnection } from './connection.js';
 import type { LwaRejection } from './errors.js';
+import { cutMidResponse, hangUntilClosed, streamEndlessBody } from './fault-replies.js';
 import type { EmulatorState } from './state.js';
 import type { TokenResult } from './token-store.js';
 import type { TokenRequestRecord } from './types.js';
@@ -93,7 +94,34 @@ export function registerLwaRoute(app: FastifyInstance, state: EmulatorState): vo
     const grantType = grantTypeOf(contentType, body);
     if (grantType !== undefined) record.grantType = grantType;
 
-    const fault = state.faults.nextLwaFault();
+    const action = state.faults.nextLwaFault();
+    const fault = action?.kind;
+    if (action?.kind === 'endless') {
+      log.info({ grantType, outcome: 'endless' }, 'LWA answers with an endless body (injected)');
+      return streamEndlessBody(request, reply, {
+        status: action.status,
+        prefix: '{"error":"server_error","error_description":"endless ',
+        signal: state.closingSignal,
+        onEnd: (endlessBytes) =>
+          state.recordTokenRequest({ ...record, outcome: 'endless', status: action.status, endlessBytes }),
+      });
+    }
+    if (fault === 'hang') {
+      state.recordTokenRequest({ ...record, outcome: 'hung' });
+      log.info({ grantType, outcome: 'hung' }, 'LWA request held without an answer (injected)');
+      return hangUntilClosed(request, reply, state.closingSignal);
+    }
+    if (fault === 'cut') {
+      state.recordTokenRequest({ ...record, outcome: 'cut', status: 200 });
+      log.info({ grantType, outcome: 'cut' }, 'LWA answer cut off halfway (injected)');
+      const body = JSON.stringify({
+        access_token: 'Atza|cut-before-the-end',
+        refresh_token: 'Atzr|cut-before-the-end',
+        token_type: 'bearer',
+        expires_in: 3600,
+      });
+      return cutMidResponse(request, reply, { status: 200, body });
+    }
     if (fault === 'drop') {
       state.recordTokenRequest({ ...record, outcome: 'dropped' });
       log.info({ grantType, outcome: 'dropped' }, 'LWA request dropped (injected)');

@@ -35,19 +35,32 @@ export type EmulatorOptions = {
  * - `{ delayMs }`: hold the request this long, then handle it normally (the client has usually
  *   timed out by then; the event may still be accepted, as with the real gateway).
  * - `{ drop: true }`: destroy the connection without an answer.
+ * - `{ endless: true, status? }`: answer `status` (default 500) with a body that streams
+ *   forever, as fast as the client reads, until the client hangs up. The event is not accepted.
+ * - `{ cut: true, at? }`: handle the request normally (the event may be accepted), then destroy
+ *   the connection: at `body` (default) after the status line and half of the body, at `start`
+ *   before any of the answer (the client cannot know the event landed: a retry duplicates it).
  */
 export type GatewayFault =
   | { status: number; code?: string; description?: string }
   | { delayMs: number }
-  | { drop: true };
+  | { drop: true }
+  | { endless: true; status?: number }
+  | { cut: true; at?: 'body' | 'start' };
 
 /**
  * An LWA outage. `requests` omitted: until cleared with `{ kind: 'clear' }`.
- * `unavailable` answers 503 `temporarily_unavailable`; `drop` destroys the connection.
+ * `unavailable` answers 503 `temporarily_unavailable`; `drop` destroys the connection;
+ * `endless` answers `status` (default 500) with a body that streams until the client hangs up;
+ * `hang` never answers; `cut` sends half of a 200 answer and destroys the connection (no
+ * tokens are issued).
  */
 export type LwaFault =
   | { kind: 'unavailable'; requests?: number }
   | { kind: 'drop'; requests?: number }
+  | { kind: 'endless'; status?: number; requests?: number }
+  | { kind: 'hang'; requests?: number }
+  | { kind: 'cut'; requests?: number }
   | { kind: 'clear' };
 
 /** An event the gateway accepted (answered 2xx). */
@@ -69,7 +82,8 @@ export type AcceptedEvent = {
   message: unknown;
 };
 
-export type GatewayOutcome = 'accepted' | 'rejected' | 'injected' | 'dropped';
+/** `endless`: answered with an endless error body; `cut`: the answer was cut off halfway. */
+export type GatewayOutcome = 'accepted' | 'rejected' | 'injected' | 'dropped' | 'endless' | 'cut';
 
 /** Every request to POST /v3/events, whatever happened to it. */
 export type GatewayRequestRecord = {
@@ -87,9 +101,13 @@ export type GatewayRequestRecord = {
   endpointId?: string;
   /** Set when an injected delay held the request. */
   delayedMs?: number;
+  /** Body bytes written by an endless answer before the client hung up (recorded at the end). */
+  endlessBytes?: number;
+  /** Outcome of the request whose answer was cut (`accepted` or `rejected`). */
+  cutAfter?: 'accepted' | 'rejected';
 };
 
-export type TokenOutcome = 'issued' | 'rejected' | 'unavailable' | 'dropped';
+export type TokenOutcome = 'issued' | 'rejected' | 'unavailable' | 'dropped' | 'endless' | 'hung' | 'cut';
 
 /** Every request to POST /auth/o2/token. Never holds codes, tokens or secrets. */
 export type TokenRequestRecord = {
@@ -101,6 +119,8 @@ export type TokenRequestRecord = {
   status?: number;
   /** LWA error code when rejected or unavailable. */
   error?: string;
+  /** Body bytes written by an endless answer before the client hung up. */
+  endlessBytes?: number;
 };
 
 /** Result of teaching the emulator endpoints from a Discover.Response. */
