@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { buildEmulatorApp, createEmulatorState, type EmulatorState } from '@pressgate/emulator';
-import { type Mosquitto, startMosquitto } from '@pressgate/test-kit';
+import { type Mosquitto, startMosquitto, waitFor } from '@pressgate/test-kit';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ROOT, spawnRun, waitFor } from './fixtures/e2e-more-cli.js';
+import { ROOT, spawnRun } from './fixtures/e2e-more-cli.js';
 import {
   RELAY_CLIENT_ID,
   RELAY_CLIENT_SECRET,

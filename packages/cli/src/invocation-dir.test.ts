@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freshDir } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
 import { invocationDir } from './invocation-dir.js';
-import { freshDir } from './io.test-helpers.js';
 
 const repoDir = fileURLToPath(new URL('../../..', import.meta.url));
 

@@ -25,10 +25,19 @@ export const PRESSGATE_ERROR_CODES = {
     'ERR_EMULATOR_BODY_TOO_LARGE',
     'ERR_EMULATOR_REQUEST_FAILED',
   ],
+  /** The reference firmware running in simavr, driven from the host. */
+  FIRMWARE_SIM: [
+    'ERR_FIRMWARE_SIM_COMMAND',
+    'ERR_FIRMWARE_SIM_EXITED',
+    'ERR_FIRMWARE_SIM_MISSING',
+    'ERR_FIRMWARE_SIM_START',
+    'ERR_FIRMWARE_SIM_STATE',
+  ],
   /** The skill's Lambda forwarder. */
   FORWARDER: [
     'ERR_FORWARDER_BAD_EVENT',
     'ERR_FORWARDER_CONFIG',
+    'ERR_FORWARDER_NO_RELAY',
     'ERR_FORWARDER_RELAY_BODY',
     'ERR_FORWARDER_RELAY_STATUS',
     'ERR_FORWARDER_TIMEOUT',
@@ -70,6 +79,8 @@ export const PRESSGATE_ERROR_CODES = {
     'ERR_LWA_UNKNOWN',
   ],
   /** The durable outbox. */
+  /** Directives over an outbound MQTT connection. */
+  MQTT: ['ERR_MQTT_BUSY', 'ERR_MQTT_CREDENTIALS_READ', 'ERR_MQTT_NO_RESPONSE_TOPIC'],
   OUTBOX: ['ERR_OUTBOX_EXPIRED'],
   /** The pseudo-terminal pair (socat). */
   PTY: ['ERR_PTY_SOCAT_FAILED', 'ERR_PTY_SOCAT_MISSING', 'ERR_PTY_TIMEOUT'],

@@ -1,5 +1,6 @@
 export { type CapturedIo, captureIo } from './capture-io.js';
 export { freshDir } from './fresh-dir.js';
+export { type Mosquitto, type MosquittoOptions, type MosquittoUser, startMosquitto } from './mosquitto.js';
 export { pollUntil } from './poll-until.js';
 export {
   type Answer,
@@ -18,7 +19,6 @@ export {
   USER_BEARER,
   UUID_V4,
 } from './relay-stand-in.js';
-export { type Mosquitto, type MosquittoOptions, type MosquittoUser, startMosquitto } from './mosquitto.js';
 export { waitFor } from './wait-for.js';
 export {
   checksummableArbitrary,

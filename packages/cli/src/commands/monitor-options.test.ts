@@ -2,9 +2,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openPtyPair, VirtualRemote } from '@pressgate/listener';
+import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
-import { captureIo, freshDir, waitFor } from '../io.test-helpers.js';
 import { discoveryCommand } from './discovery.js';
 import { monitorCommand } from './monitor.js';
 

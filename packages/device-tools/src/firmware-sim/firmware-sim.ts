@@ -41,7 +41,11 @@ const MAX_BOUNCE_MS = 1000;
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 
-function simError(what: string, message: string, cause?: unknown): PressgateError {
+function simError(
+  what: 'COMMAND' | 'EXITED' | 'MISSING' | 'START' | 'STATE',
+  message: string,
+  cause?: unknown,
+): PressgateError {
   return new PressgateError(`ERR_FIRMWARE_SIM_${what}`, message, { cause });
 }
 
