@@ -9,6 +9,7 @@ import {
   GestureDecoder,
   type Timing,
 } from './decoder/index.js';
+import { DeviceTime } from './device-time.js';
 import { type LinkLine, SerialLink } from './link/serial-link.js';
 import { findPort, type PortMatch, preferredPath } from './ports/find-port.js';
 import { type PortInfo, listPorts as systemListPorts } from './ports/list-ports.js';
@@ -34,6 +35,7 @@ export type ListenerEvents = {
    */
   disconnected: [event: { remoteId: string; code: string; message: string }];
   line: [event: { remoteId: string; raw: string; result: ParseResult; at: string }];
+  /** `at` (ISO 8601) is when the device detected the gesture: its `deviceMs` mapped to wall time. */
   gesture: [event: { remoteId: string; at: string } & DecodedGesture];
   anomaly: [event: { remoteId: string } & DecoderAnomaly];
   /** An attempt to connect failed; the next one runs after `delayMs`. */
@@ -76,6 +78,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
   #running = false;
   #link: SerialLink | undefined;
   #decoder: GestureDecoder | undefined;
+  readonly #deviceTime = new DeviceTime();
   #timer: NodeJS.Timeout | undefined;
   #signal: AbortSignal | undefined;
   #device: (HelloMessage & { path: string }) | undefined;
@@ -225,6 +228,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     this.#loggedErrorCode = undefined;
     this.#lastError = undefined;
     this.#decoder?.reset('connected');
+    this.#deviceTime.reset();
     this.#announced = 'connected';
     this.#log.info(
       { path: link.path, deviceId: hello.deviceId, firmware: hello.firmware, buttons: hello.buttons },
@@ -252,10 +256,16 @@ export class Listener extends EventEmitter<ListenerEvents> {
     }
     const message = line.result.message;
     if (this.#device === undefined) return;
+    // The one place a HELLO is given its meaning. See docs/architecture.md, "Device time".
     if (message.type === 'hello') {
       this.#device = { ...message, path: link.path };
-      // An answer to our own `?` says nothing about a restart; one nobody asked for does.
+      // An answer to our own `?` says nothing about a restart; one nobody asked for does:
+      // the device's uptime started again, so its clock and its buttons start again too.
       if (line.answersQuery === true) return;
+      this.#deviceTime.reset();
+    } else if ('ms' in message) {
+      // Observed before the decoder sees the line, so a gesture it ends is timed by it too.
+      this.#deviceTime.observe(message.ms, line.atMs);
     }
     this.#decoder?.push(message);
   }
@@ -267,6 +277,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     const wasConnected = this.#device !== undefined;
     this.#device = undefined;
     this.#decoder?.reset('disconnected');
+    this.#deviceTime.reset();
     if (wasConnected) {
       this.#log.warn({ code: error.code, err: error.message }, 'remote disconnected');
       this.#announce('disconnected', error);
@@ -293,7 +304,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
   }
 
   #onGesture(gesture: DecodedGesture): void {
-    const at = new Date().toISOString();
+    const at = new Date(this.#deviceTime.toWallMs(gesture.deviceMs, Date.now())).toISOString();
     // The gesture leaves first: the log line (serialized, written synchronously) comes after.
     this.emit('gesture', { remoteId: this.remoteId, ...gesture, at });
     this.#log.info({ button: gesture.button, gesture: gesture.gesture, mapped: gesture.mapped }, 'gesture');
