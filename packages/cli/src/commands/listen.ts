@@ -1,11 +1,10 @@
 import { once } from 'node:events';
-import { Listener } from '@pressgate/listener';
+import { Listener, listenerOptionsFor } from '@pressgate/listener';
 import { createRelayLogger } from '@pressgate/relay';
 import type { DestinationStream } from 'pino';
 import { type Command, EXIT_OK, requireStringOption, stringOption, UsageError } from '../command.js';
 import { CONFIG_OPTION, loadCommandConfig } from '../command-config.js';
 import { GesturePoster } from '../service/gesture-poster.js';
-import { listenerOptionsFor } from '../service/listener-options.js';
 
 export const listenCommand: Command = {
   name: 'listen',

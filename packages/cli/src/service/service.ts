@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { type DecodedGesture, Listener, type ListenerOptions } from '@pressgate/listener';
+import { type DecodedGesture, Listener, type ListenerOptions, listenerOptionsFor } from '@pressgate/listener';
 import type { ConfigEnv, PressgateConfig, RemoteConfig } from '@pressgate/protocol';
 import { createRelay, type IngestResult, type Relay, type VirtualRemoteControl } from '@pressgate/relay';
 import type { Logger } from 'pino';
 import { type ConfigProblem, formatProblems, loadConfigFile } from '../config-file.js';
 import { ConfigWatcher } from './config-watcher.js';
-import { listenerOptionsFor } from './listener-options.js';
 
 export type ServiceOptions = {
   config: PressgateConfig;
