@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/device-tools';
 import { type Emulator, startEmulator } from '@pressgate/emulator';
-import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/listener';
 import { OUTBOX_FILE } from '@pressgate/relay';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {

@@ -1,6 +1,5 @@
+import { HELLO, summary, testListener, testPtyPair, testRemote, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { testPtyPair, testRemote, waitFor } from './link/fake-remote.test-helpers.js';
-import { HELLO, summary, testListener } from './listener.test-helpers.js';
 
 describe('Listener device time', () => {
   it('times a gesture by the device clock through the least-delayed line; junk is ignored, a HELLO nobody asked for starts the clock again', async () => {
@@ -19,15 +18,18 @@ describe('Listener device time', () => {
     // the press line was delayed least, so the gesture is timed from it.
     await remote.send('E 1 1000 1 D\ngarbage\n');
     await waitFor(
+      'seen.line.length >= 3',
       () => seen.line.length >= 3,
       () => summary(seen),
     );
     await waitFor(
+      "Date.now() - arrivedAt('E 1 1000 1 D') > 300",
       () => Date.now() - arrivedAt('E 1 1000 1 D') > 300,
       () => summary(seen),
     );
     await remote.send('E 2 1100 1 U\n');
     await waitFor(
+      'seen.gesture.length === 1',
       () => seen.gesture.length === 1,
       () => summary(seen),
     );
@@ -40,15 +42,18 @@ describe('Listener device time', () => {
     // 100 ms after the new press arrived.
     await remote.send(`${HELLO}\nE 3 1200 1 D\n`);
     await waitFor(
+      "seen.line.some((event) => event.raw === 'E 3 1200 1 D')",
       () => seen.line.some((event) => event.raw === 'E 3 1200 1 D'),
       () => summary(seen),
     );
     await waitFor(
+      "Date.now() - arrivedAt('E 3 1200 1 D') > 300",
       () => Date.now() - arrivedAt('E 3 1200 1 D') > 300,
       () => summary(seen),
     );
     await remote.send('E 4 1300 1 U\n');
     await waitFor(
+      'seen.gesture.length === 2',
       () => seen.gesture.length === 2,
       () => summary(seen),
     );

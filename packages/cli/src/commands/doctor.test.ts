@@ -9,7 +9,7 @@ import {
   openPtyPair,
   type PtyPair,
   VirtualRemote,
-} from '@pressgate/listener';
+} from '@pressgate/device-tools';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
 import { captureIo } from '../io.test-helpers.js';

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { openPtyPair, VirtualRemote } from '@pressgate/listener';
+import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
 import { captureIo, freshDir, waitFor } from '../io.test-helpers.js';

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { LineTap } from '@pressgate/listener';
+import { LineTap } from '@pressgate/device-tools';
 import { type EdgeMessage, parseLine, type WireMessage } from '@pressgate/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { openPtyPair, VirtualRemote } from '@pressgate/listener';
+import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
 import { PressgateConfig, type PressgateConfigInput } from '@pressgate/protocol';
 import type { RelayEvent } from '@pressgate/relay';
 import { pino } from 'pino';
