@@ -40,6 +40,8 @@
  *   restart (`HELLO` after sequenced lines, or device time stepping back over 2^31) resets all
  *   buttons and the seq/time anchors. After any reset a first `U` (a press begun before) is
  *   ignored quietly. Nothing in progress is ever emitted by a reset.
+ * - The decoder is handed a `HELLO` only when it means a restart: the Listener decides that (a
+ *   `HELLO` answering the host's `?` never reaches the decoder).
  * - `G` lines pass through (source `device`), mapped per the button's setup.
  * - Buttons not configured decode with `defaults`, every gesture unmapped, one `unknown_button`
  *   anomaly per button for the decoder's life. Unmapped gestures are emitted with `mapped: false`.
