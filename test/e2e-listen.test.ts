@@ -95,7 +95,15 @@ describe('pressgate listen posting to pressgate run (real processes, real pty, e
       'Button.SinglePush.1',
       'Button.DoublePush.1',
     ]);
-    const accepted = listen.logs().filter((line) => line.msg === 'gesture accepted by the relay');
+    // The relay may deliver before the listen process has logged the relay's 202: wait for the log.
+    const accepted = await waitFor(
+      "listen's log of both gestures accepted by the relay",
+      () => {
+        const lines = listen.logs().filter((line) => line.msg === 'gesture accepted by the relay');
+        return lines.length >= 2 && lines;
+      },
+      () => listen.logs().slice(-5),
+    );
     expect(accepted.map((line) => [line.gesture, line.status])).toEqual([
       ['single', 202],
       ['double', 202],
