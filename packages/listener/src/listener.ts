@@ -1,60 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
-import { type HelloMessage, type ParseResult, PressgateError } from '@pressgate/protocol';
+import { type HelloMessage, PressgateError } from '@pressgate/protocol';
 import type { Logger } from 'pino';
-import {
-  type ButtonSetup,
-  type DecodedGesture,
-  type DecoderAnomaly,
-  GestureDecoder,
-  type Timing,
-} from './decoder/index.js';
+import { type DecodedGesture, type DecoderAnomaly, GestureDecoder } from './decoder/index.js';
 import { DeviceTime } from './device-time.js';
 import { type LinkLine, SerialLink } from './link/serial-link.js';
-import { findPort, type PortMatch, preferredPath } from './ports/find-port.js';
-import { type PortInfo, listPorts as systemListPorts } from './ports/list-ports.js';
+import type { ListenerEvents, ListenerOptions, ListenerState } from './listener-types.js';
+import { findPort, preferredPath } from './ports/find-port.js';
+import { listPorts as systemListPorts } from './ports/list-ports.js';
 
-export type ListenerOptions = {
-  remoteId: string;
-  serial: { path?: string; match?: PortMatch; baudRate: number };
-  decoder: { defaults: Timing; buttons: ReadonlyMap<number, ButtonSetup> };
-  logger: Logger;
-  /** Port discovery for `serial.match` (default: this machine's ports). */
-  listPorts?: () => Promise<PortInfo[]>;
-  heartbeatTimeoutMs?: number;
-  helloTimeoutMs?: number;
-  /** Delay between attempts: starts at initialDelayMs, doubles up to maxDelayMs (default 500 -> 10000). */
-  reconnect?: { initialDelayMs: number; maxDelayMs: number };
-};
-
-export type ListenerEvents = {
-  connected: [event: { remoteId: string; path: string; deviceId: string; firmware: string; buttons: number }];
-  /**
-   * The remote is not connected: a connection ended, or (once, at start) the
-   * first attempt failed, so a remote missing from the start is reported too.
-   */
-  disconnected: [event: { remoteId: string; code: string; message: string }];
-  line: [event: { remoteId: string; raw: string; result: ParseResult; at: string }];
-  /** `at` (ISO 8601) is when the device detected the gesture: its `deviceMs` mapped to wall time. */
-  gesture: [event: { remoteId: string; at: string } & DecodedGesture];
-  anomaly: [event: { remoteId: string } & DecoderAnomaly];
-  /** An attempt to connect failed; the next one runs after `delayMs`. */
-  retry: [event: { remoteId: string; code: string; message: string; delayMs: number }];
-};
-
-export type ListenerState = {
-  connected: boolean;
-  path?: string;
-  deviceId?: string;
-  firmware?: string;
-  buttons?: number;
-  /** ISO time of the last line from the device. */
-  lastSeenAt?: string;
-  /** Why the last attempt failed or the last connection ended. */
-  lastError?: { code: string; message: string };
-  /** Unreadable lines since start. */
-  unreadableLines: number;
-};
+export type { ListenerEvents, ListenerOptions, ListenerState } from './listener-types.js';
 
 /** Unreadable lines are counted; a warning goes out at most this often. */
 export const JUNK_WARN_INTERVAL_MS = 10_000;
