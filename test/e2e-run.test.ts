@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/device-tools';
 import { type Emulator, startEmulator } from '@pressgate/emulator';
-import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/listener';
 import { OUTBOX_FILE } from '@pressgate/relay';
 import { freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';

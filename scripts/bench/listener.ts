@@ -22,14 +22,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import {
-  GestureDecoder,
-  LineTap,
-  Listener,
-  type ListenerOptions,
-  openPtyPair,
-  VirtualRemote,
-} from '@pressgate/listener';
+import { LineTap, openPtyPair, VirtualRemote } from '@pressgate/device-tools';
+import { GestureDecoder, Listener, type ListenerOptions } from '@pressgate/listener';
 import { encodeLine, type Gesture, parseLine } from '@pressgate/protocol';
 import { benchArgs, intArg, type SummaryRow, summaryRow } from './stats.js';
 

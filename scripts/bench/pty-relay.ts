@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/listener';
+import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/device-tools';
 import {
   type Child,
   freePort,

@@ -5,8 +5,8 @@
  */
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
+import type { PtyPair, VirtualRemote } from '@pressgate/device-tools';
 import type { EmulatorState } from '@pressgate/emulator';
-import type { PtyPair, VirtualRemote } from '@pressgate/listener';
 import { type CliChild, plugIn, spawnRun } from '../fixtures/e2e-more-cli.js';
 import { residentBytes } from './process-memory.js';
 

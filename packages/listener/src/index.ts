@@ -1,7 +1,5 @@
 export * from './decoder/index.js';
-export * from './doctor/index.js';
 export * from './link/index.js';
 export * from './listener.js';
+export { decoderSetupFor, listenerOptionsFor } from './listener-options.js';
 export * from './ports/index.js';
-export * from './pty-pair.js';
-export * from './virtual-remote/index.js';

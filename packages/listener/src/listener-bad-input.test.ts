@@ -1,8 +1,7 @@
 import { chmod, realpath } from 'node:fs/promises';
 import { encodeLine } from '@pressgate/protocol';
+import { HELLO, summary, testListener, testPtyPair, testRemote, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { testPtyPair, testRemote, waitFor } from './link/fake-remote.test-helpers.js';
-import { HELLO, summary, testListener } from './listener.test-helpers.js';
 
 /** Deterministic noise, so a failure can be replayed. */
 function noise(length: number, seed: number): Buffer {
@@ -30,6 +29,7 @@ describe('Listener with bad input over a real pty', () => {
     await remote.send(noise(4096, 7));
     await remote.send('\nE 1 1000 1 D\nE 2 1100 1 U\nB 3 1200\n');
     await waitFor(
+      'seen.gesture.length === 1',
       () => seen.gesture.length === 1,
       () => summary(seen),
     );
@@ -44,6 +44,7 @@ describe('Listener with bad input over a real pty', () => {
     await remote.send(Buffer.alloc(10 * 1024, 0x45));
     await remote.send('\nE 1 1000 1 D\nE 2 1100 1 U\nB 3 1200\n');
     await waitFor(
+      'seen.gesture.length === 1',
       () => seen.gesture.length === 1,
       () => summary(seen),
     );
@@ -62,6 +63,7 @@ describe('Listener with bad input over a real pty', () => {
     const goodUp = encodeLine({ type: 'edge', seq: 4, ms: 2100, button: 1, edge: 'U' }, { checksum: true });
     await remote.send(`${goodDown}\n${goodUp}\nB 5 2200\n`);
     await waitFor(
+      'seen.gesture.length === 1',
       () => seen.gesture.length === 1,
       () => summary(seen),
     );
@@ -79,6 +81,7 @@ describe('Listener with bad input over a real pty', () => {
     const heartbeats = (): number =>
       seen.line.filter((line) => line.result.ok && line.result.message.type === 'heartbeat').length;
     await waitFor(
+      'heartbeats() === 5000',
       () => heartbeats() === 5000,
       () => `heartbeats ${heartbeats()}; ${summary(seen)}`,
       15_000,
@@ -90,6 +93,7 @@ describe('Listener with bad input over a real pty', () => {
     const { remote, listener, records, seen } = await connected();
     await remote.send('this is not protocol\n'.repeat(5000));
     await waitFor(
+      'listener.state().unreadableLines === 5000',
       () => listener.state().unreadableLines === 5000,
       () => `unreadable ${listener.state().unreadableLines}; ${summary(seen)}`,
       15_000,
@@ -116,6 +120,7 @@ describe('Listener with bad input over a real pty', () => {
       expect(listener.state().lastError?.code).toBe('ERR_SERIAL_PERMISSION');
       expect(seen.retry[0]?.message).toContain('dialout');
       await waitFor(
+        'seen.retry.length >= 2',
         () => seen.retry.length >= 2,
         () => summary(seen),
       );

@@ -1,6 +1,13 @@
+import {
+  type FakeRemote,
+  HELLO,
+  summary,
+  testListener,
+  testPtyPair,
+  testRemote,
+  waitFor,
+} from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { type FakeRemote, testPtyPair, testRemote, waitFor } from './link/fake-remote.test-helpers.js';
-import { HELLO, summary, testListener } from './listener.test-helpers.js';
 
 const queries = (remote: FakeRemote): number =>
   remote.received.split('\n').filter((line) => line === '?').length;
@@ -16,6 +23,7 @@ describe('Listener and HELLO answering its own "?"', () => {
     const started = listener.start();
     // The device is slow: the link asks twice (at 0 and halfway) before the first HELLO.
     await waitFor(
+      'queries(remote) === 2',
       () => queries(remote) === 2,
       () => JSON.stringify(remote.received),
     );
@@ -26,6 +34,7 @@ describe('Listener and HELLO answering its own "?"', () => {
     // The answer to the second "?" comes mid-press: shown as a line, not a restart.
     await remote.send(`E 1 1000 1 D\n${HELLO}\nE 2 1100 1 U\n`);
     await waitFor(
+      'seen.gesture.length === 1',
       () => seen.gesture.length === 1,
       () => summary(seen),
     );
@@ -36,6 +45,7 @@ describe('Listener and HELLO answering its own "?"', () => {
     // Now every "?" is answered: a HELLO mid-press means the device restarted.
     await remote.send(`E 3 2000 1 D\n${HELLO}\nE 4 2100 1 U\nE 5 3000 1 D\nE 6 3080 1 U\n`);
     await waitFor(
+      'seen.gesture.length === 2',
       () => seen.gesture.length === 2,
       () => summary(seen),
     );
@@ -56,18 +66,21 @@ describe('Listener and HELLO answering its own "?"', () => {
     expect(seen.retry[0]?.code).toBe('ERR_SERIAL_SILENT');
     const remote = await testRemote(pair);
     await waitFor(
+      'queries(remote) >= 3',
       () => queries(remote) >= 3,
       () => JSON.stringify(remote.received),
     );
     const asked = queries(remote);
     await remote.send(`${HELLO}\n`);
     await waitFor(
+      'seen.connected.length === 1',
       () => seen.connected.length === 1,
       () => summary(seen),
     );
     // The device answers the stale "?" one by one while the user already presses.
     await remote.send(`E 1 1000 1 D\n${`${HELLO}\n`.repeat(asked - 1)}E 2 1100 1 U\n`);
     await waitFor(
+      'seen.gesture.length === 1',
       () => seen.gesture.length === 1,
       () => summary(seen),
     );

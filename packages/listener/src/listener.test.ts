@@ -1,17 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  freshDir,
+  HELLO,
+  summary,
+  testListener,
+  testPtyPair,
+  testRemote,
+  waitFor,
+} from '@pressgate/test-kit';
 import { SerialPort } from 'serialport';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { testPtyPair, testRemote, waitFor } from './link/fake-remote.test-helpers.js';
-import { HELLO, summary, testListener } from './listener.test-helpers.js';
+import { describe, expect, it } from 'vitest';
 import type { PortInfo } from './ports/list-ports.js';
-
-async function freshDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-listener-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 describe('Listener over a real pty', () => {
   it('turns protocol lines into connected, line and gesture events', async () => {
@@ -24,6 +23,7 @@ describe('Listener over a real pty', () => {
     ]);
     await remote.send('E 1 1000 1 D\nE 2 1100 1 U\nG 3 2000 2 long\n');
     await waitFor(
+      'seen.gesture.length >= 2',
       () => seen.gesture.length >= 2,
       () => summary(seen),
     );
@@ -53,7 +53,7 @@ describe('Listener over a real pty', () => {
   });
 
   it('survives unplug and replug on the same path, losing nothing decoded before', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-listener-');
     const paths = { devicePath: join(dir, 'device'), hostPath: join(dir, 'ttyPRESS0') };
     const first = await testPtyPair(paths);
     const remote = await testRemote(first, { answer: HELLO });
@@ -61,18 +61,21 @@ describe('Listener over a real pty', () => {
     await listener.start();
     await remote.send('E 1 1000 1 D\nE 2 1100 1 U\nB 3 1200\n');
     await waitFor(
+      'seen.gesture.length === 1',
       () => seen.gesture.length === 1,
       () => summary(seen),
     );
 
     await first.kill();
     await waitFor(
+      'seen.disconnected.length === 1',
       () => seen.disconnected.length === 1,
       () => summary(seen),
     );
     expect(seen.disconnected[0]).toMatchObject({ remoteId: 'living-room', code: 'ERR_SERIAL_DISCONNECTED' });
     expect(listener.state().connected).toBe(false);
     await waitFor(
+      "seen.retry.some((retry) => retry.code === 'ERR_SERIAL_NOT_FOUND')",
       () => seen.retry.some((retry) => retry.code === 'ERR_SERIAL_NOT_FOUND'),
       () => summary(seen),
     );
@@ -80,11 +83,13 @@ describe('Listener over a real pty', () => {
     const second = await testPtyPair(paths);
     const again = await testRemote(second, { answer: HELLO });
     await waitFor(
+      'seen.connected.length === 2',
       () => seen.connected.length === 2,
       () => summary(seen),
     );
     await again.send('E 1 500 1 D\nE 2 600 1 U\nB 3 700\n');
     await waitFor(
+      'seen.gesture.length === 2',
       () => seen.gesture.length === 2,
       () => summary(seen),
     );
@@ -96,7 +101,7 @@ describe('Listener over a real pty', () => {
   });
 
   it('finds the remote again by vendor and product id under another path', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-listener-');
     const first = await testPtyPair({ devicePath: join(dir, 'dev-a'), hostPath: join(dir, 'ttyACM0') });
     await testRemote(first, { answer: HELLO });
     let ports: PortInfo[] = [
@@ -113,6 +118,7 @@ describe('Listener over a real pty', () => {
     ports = [{ path: '/dev/ttyS0' }];
     await first.kill();
     await waitFor(
+      "seen.retry.some((retry) => retry.code === 'ERR_SERIAL_NOT_FOUND')",
       () => seen.retry.some((retry) => retry.code === 'ERR_SERIAL_NOT_FOUND'),
       () => summary(seen),
     );
@@ -122,25 +128,28 @@ describe('Listener over a real pty', () => {
     const remote = await testRemote(second, { answer: HELLO });
     ports = [{ path: second.hostPath, vendorId: '2e8a', productId: '000a', serialNumber: 'A1' }];
     await waitFor(
+      'seen.connected.length === 2',
       () => seen.connected.length === 2,
       () => summary(seen),
     );
     expect(seen.connected[1]?.path).toBe(second.hostPath);
     await remote.send('E 1 1000 1 D\nE 2 1100 1 U\nB 3 1200\n');
     await waitFor(
+      'seen.gesture.length === 1',
       () => seen.gesture.length === 1,
       () => summary(seen),
     );
   });
 
   it('keeps looking when the path does not exist yet, then connects', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-listener-');
     const hostPath = join(dir, 'ttyACM0');
     const { listener, seen } = testListener({ path: hostPath, baudRate: 115200 });
     await listener.start();
     expect(listener.state()).toMatchObject({ connected: false, lastError: { code: 'ERR_SERIAL_NOT_FOUND' } });
     expect(seen.retry[0]?.message).toContain('plugged in');
     await waitFor(
+      'seen.retry.length >= 3',
       () => seen.retry.length >= 3,
       () => summary(seen),
     );
@@ -154,6 +163,7 @@ describe('Listener over a real pty', () => {
     const pair = await testPtyPair({ devicePath: join(dir, 'device'), hostPath });
     await testRemote(pair, { answer: HELLO });
     await waitFor(
+      'seen.connected.length === 1',
       () => seen.connected.length === 1,
       () => summary(seen),
     );
@@ -170,6 +180,7 @@ describe('Listener over a real pty', () => {
     );
     await listener.start();
     await waitFor(
+      'seen.connected.length === 2',
       () => seen.connected.length === 2,
       () => summary(seen),
     );

@@ -1,58 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
-import { type HelloMessage, type ParseResult, PressgateError } from '@pressgate/protocol';
+import { type HelloMessage, PressgateError } from '@pressgate/protocol';
 import type { Logger } from 'pino';
-import {
-  type ButtonSetup,
-  type DecodedGesture,
-  type DecoderAnomaly,
-  GestureDecoder,
-  type Timing,
-} from './decoder/index.js';
+import { type DecodedGesture, type DecoderAnomaly, GestureDecoder } from './decoder/index.js';
+import { DeviceTime } from './device-time.js';
 import { type LinkLine, SerialLink } from './link/serial-link.js';
-import { findPort, type PortMatch, preferredPath } from './ports/find-port.js';
-import { type PortInfo, listPorts as systemListPorts } from './ports/list-ports.js';
+import type { ListenerEvents, ListenerOptions, ListenerState } from './listener-types.js';
+import { findPort, preferredPath } from './ports/find-port.js';
+import { listPorts as systemListPorts } from './ports/list-ports.js';
 
-export type ListenerOptions = {
-  remoteId: string;
-  serial: { path?: string; match?: PortMatch; baudRate: number };
-  decoder: { defaults: Timing; buttons: ReadonlyMap<number, ButtonSetup> };
-  logger: Logger;
-  /** Port discovery for `serial.match` (default: this machine's ports). */
-  listPorts?: () => Promise<PortInfo[]>;
-  heartbeatTimeoutMs?: number;
-  helloTimeoutMs?: number;
-  /** Delay between attempts: starts at initialDelayMs, doubles up to maxDelayMs (default 500 -> 10000). */
-  reconnect?: { initialDelayMs: number; maxDelayMs: number };
-};
-
-export type ListenerEvents = {
-  connected: [event: { remoteId: string; path: string; deviceId: string; firmware: string; buttons: number }];
-  /**
-   * The remote is not connected: a connection ended, or (once, at start) the
-   * first attempt failed, so a remote missing from the start is reported too.
-   */
-  disconnected: [event: { remoteId: string; code: string; message: string }];
-  line: [event: { remoteId: string; raw: string; result: ParseResult; at: string }];
-  gesture: [event: { remoteId: string; at: string } & DecodedGesture];
-  anomaly: [event: { remoteId: string } & DecoderAnomaly];
-  /** An attempt to connect failed; the next one runs after `delayMs`. */
-  retry: [event: { remoteId: string; code: string; message: string; delayMs: number }];
-};
-
-export type ListenerState = {
-  connected: boolean;
-  path?: string;
-  deviceId?: string;
-  firmware?: string;
-  buttons?: number;
-  /** ISO time of the last line from the device. */
-  lastSeenAt?: string;
-  /** Why the last attempt failed or the last connection ended. */
-  lastError?: { code: string; message: string };
-  /** Unreadable lines since start. */
-  unreadableLines: number;
-};
+export type { ListenerEvents, ListenerOptions, ListenerState } from './listener-types.js';
 
 /** Unreadable lines are counted; a warning goes out at most this often. */
 export const JUNK_WARN_INTERVAL_MS = 10_000;
@@ -76,6 +33,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
   #running = false;
   #link: SerialLink | undefined;
   #decoder: GestureDecoder | undefined;
+  readonly #deviceTime = new DeviceTime();
   #timer: NodeJS.Timeout | undefined;
   #signal: AbortSignal | undefined;
   #device: (HelloMessage & { path: string }) | undefined;
@@ -225,6 +183,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     this.#loggedErrorCode = undefined;
     this.#lastError = undefined;
     this.#decoder?.reset('connected');
+    this.#deviceTime.reset();
     this.#announced = 'connected';
     this.#log.info(
       { path: link.path, deviceId: hello.deviceId, firmware: hello.firmware, buttons: hello.buttons },
@@ -252,10 +211,16 @@ export class Listener extends EventEmitter<ListenerEvents> {
     }
     const message = line.result.message;
     if (this.#device === undefined) return;
+    // The one place a HELLO is given its meaning. See docs/architecture.md, "Device time".
     if (message.type === 'hello') {
       this.#device = { ...message, path: link.path };
-      // An answer to our own `?` says nothing about a restart; one nobody asked for does.
+      // An answer to our own `?` says nothing about a restart; one nobody asked for does:
+      // the device's uptime started again, so its clock and its buttons start again too.
       if (line.answersQuery === true) return;
+      this.#deviceTime.reset();
+    } else if ('ms' in message) {
+      // Observed before the decoder sees the line, so a gesture it ends is timed by it too.
+      this.#deviceTime.observe(message.ms, line.atMs);
     }
     this.#decoder?.push(message);
   }
@@ -267,6 +232,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     const wasConnected = this.#device !== undefined;
     this.#device = undefined;
     this.#decoder?.reset('disconnected');
+    this.#deviceTime.reset();
     if (wasConnected) {
       this.#log.warn({ code: error.code, err: error.message }, 'remote disconnected');
       this.#announce('disconnected', error);
@@ -293,7 +259,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
   }
 
   #onGesture(gesture: DecodedGesture): void {
-    const at = new Date().toISOString();
+    const at = new Date(this.#deviceTime.toWallMs(gesture.deviceMs, Date.now())).toISOString();
     // The gesture leaves first: the log line (serialized, written synchronously) comes after.
     this.emit('gesture', { remoteId: this.remoteId, ...gesture, at });
     this.#log.info({ button: gesture.button, gesture: gesture.gesture, mapped: gesture.mapped }, 'gesture');

@@ -1,5 +1,8 @@
 export { type CapturedIo, captureIo } from './capture-io.js';
+export { ALL, Harness, type HarnessOptions, HOST_BASE_MS, ManualClock, TIMING } from './decoder.js';
+export { FakeRemote, type FakeRemoteOptions, testPtyPair, testRemote } from './fake-remote.js';
 export { freshDir } from './fresh-dir.js';
+export { BUTTONS, HELLO, type LogRecord, type Seen, summary, testListener, testLogger } from './listener.js';
 export { type Mosquitto, type MosquittoOptions, type MosquittoUser, startMosquitto } from './mosquitto.js';
 export { pollUntil } from './poll-until.js';
 export {

@@ -1,6 +1,4 @@
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type DoctorCheck,
@@ -9,8 +7,8 @@ import {
   openPtyPair,
   type PtyPair,
   VirtualRemote,
-} from '@pressgate/listener';
-import { captureIo } from '@pressgate/test-kit';
+} from '@pressgate/device-tools';
+import { captureIo, freshDir } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
 import { doctorCommand } from './doctor.js';
@@ -18,8 +16,7 @@ import { doctorCommand } from './doctor.js';
 const SECONDS = '2';
 
 async function ptyPair(): Promise<PtyPair> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-doctor-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const dir = await freshDir('pressgate-doctor-');
   const pair = await openPtyPair({ dir });
   onTestFinished(() => pair.kill());
   return pair;
@@ -226,8 +223,7 @@ describe('pressgate doctor on a real pty', () => {
     expect(await runCli(['doctor', '--port', '/dev/null', '--seconds', '0'], zero, [doctorCommand])).toBe(2);
     expect(zero.err()).toContain('--seconds expects 1..600, got 0');
 
-    const dir = await mkdtemp(join(tmpdir(), 'pressgate-doctor-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const dir = await freshDir('pressgate-doctor-');
     const io = captureIo();
     expect(await runCli(['doctor', '--port', join(dir, 'nothing'), '--json'], io, [doctorCommand])).toBe(1);
     const report = JSON.parse(io.out()) as DoctorReport;

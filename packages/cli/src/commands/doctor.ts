@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type DoctorProgress, type DoctorReport, runDoctor } from '@pressgate/listener';
+import { type DoctorProgress, type DoctorReport, runDoctor } from '@pressgate/device-tools';
 import {
   booleanOption,
   type Command,

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { openPtyPair, VirtualRemote } from '@pressgate/listener';
+import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
 import { UUID_V4_PATTERN } from '@pressgate/protocol';
 import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';

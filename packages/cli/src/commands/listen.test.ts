@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { openPtyPair, VirtualRemote } from '@pressgate/listener';
-import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
+import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
+import { captureIo, freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
 import { listenCommand } from './listen.js';
@@ -68,13 +68,17 @@ describe('pressgate listen on a real pty', () => {
       await exit;
     });
     const seen = () => `posted ${JSON.stringify(relay.posted)}; logs ${io.out().slice(-2000)}${io.err()}`;
-    await waitFor(() => io.out().includes('"msg":"remote connected"'), seen);
+    await waitFor(
+      'io.out().includes(\'"msg":"remote connected"\')',
+      () => io.out().includes('"msg":"remote connected"'),
+      seen,
+    );
 
     // Up for an hour: a press stamped as now.
     const firstSentAt = Date.now();
     await remote.sendRaw('E 0 3600000 1 D');
     await remote.sendRaw('E 1 3600080 1 U');
-    const first = await waitFor(() => relay.posted[0], seen);
+    const first = await waitFor('relay.posted[0]', () => relay.posted[0], seen);
     expect(Date.parse(first.at)).toBeGreaterThanOrEqual(firstSentAt);
     expect(Date.parse(first.at)).toBeLessThanOrEqual(first.receivedAtMs);
 
@@ -84,7 +88,7 @@ describe('pressgate listen on a real pty', () => {
     await remote.sendRaw('B 0 50');
     await remote.sendRaw('E 1 100 1 D');
     await remote.sendRaw('E 2 180 1 U');
-    const second = await waitFor(() => relay.posted[1], seen);
+    const second = await waitFor('relay.posted[1]', () => relay.posted[1], seen);
     expect(second).toMatchObject({ remoteId: 'desk', button: 1, gesture: 'single' });
     expect(Date.parse(second.at)).toBeGreaterThanOrEqual(secondSentAt);
     expect(Date.parse(second.at)).toBeLessThanOrEqual(second.receivedAtMs);

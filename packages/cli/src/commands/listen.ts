@@ -1,13 +1,11 @@
 import { once } from 'node:events';
-import { Listener } from '@pressgate/listener';
+import { Listener, listenerOptionsFor } from '@pressgate/listener';
 import { createRelayLogger } from '@pressgate/relay';
 import type { DestinationStream } from 'pino';
 import { type Command, EXIT_OK, requireStringOption, stringOption, UsageError } from '../command.js';
 import { CONFIG_OPTION, loadCommandConfig } from '../command-config.js';
 import { AMAZON_SECRETS } from '../config-file.js';
-import { trackDeviceTime } from '../service/device-time.js';
 import { GesturePoster } from '../service/gesture-poster.js';
-import { listenerOptionsFor } from '../service/listener-options.js';
 
 export const listenCommand: Command = {
   name: 'listen',
@@ -39,9 +37,9 @@ export const listenCommand: Command = {
     });
     const listeners = config.remotes.map((remote) => {
       const listener = new Listener(listenerOptionsFor(remote, logger));
-      const deviceTime = trackDeviceTime(listener);
       listener.on('gesture', (gesture) => {
-        const atMs = deviceTime.toWallMs(gesture.deviceMs, Date.now());
+        // `at` is the device's time of the gesture, as the listener mapped it to wall time.
+        const atMs = Date.parse(gesture.at);
         void poster.post({ remoteId: remote.id, button: gesture.button, gesture: gesture.gesture, atMs });
       });
       return listener;

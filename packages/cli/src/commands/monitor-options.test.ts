@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openPtyPair, VirtualRemote } from '@pressgate/listener';
+import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
 import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';

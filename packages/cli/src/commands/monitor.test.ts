@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openPtyPair, VirtualRemote } from '@pressgate/listener';
-import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
+import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
+import { captureIo, freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
 import { formatRecord, type MonitorRecord, monitorCommand } from './monitor.js';
@@ -70,13 +70,13 @@ describe('pressgate monitor --json on a real pty', () => {
     const seen = () => io.out().slice(-3000) + io.err();
     const byType = <T extends MonitorRecord['type']>(type: T) =>
       records().filter((record): record is Extract<MonitorRecord, { type: T }> => record.type === type);
-    await waitFor(() => byType('connected').length === 1, seen);
+    await waitFor("byType('connected').length === 1", () => byType('connected').length === 1, seen);
     expect(byType('connected')[0]).toMatchObject({ path: paths.hostPath, deviceId: 'rmt-desk', buttons: 4 });
 
     const nextGesture = async (press: () => Promise<void>) => {
       const before = byType('gesture').length;
       await press();
-      return waitFor(() => byType('gesture')[before], seen);
+      return waitFor("byType('gesture')[before]", () => byType('gesture')[before], seen);
     };
     const single = await nextGesture(() => first.remote.single(1));
     expect(single).toEqual({
@@ -114,17 +114,21 @@ describe('pressgate monitor --json on a real pty', () => {
     expect(byType('anomaly')).toContainEqual(expect.objectContaining({ kind: 'unknown_button', button: 3 }));
 
     await first.remote.sendRaw('B 7 5000*71');
-    const bad = await waitFor(() => byType('line').find((line) => !line.ok), seen);
+    const bad = await waitFor(
+      "byType('line').find((line) => !line.ok)",
+      () => byType('line').find((line) => !line.ok),
+      seen,
+    );
     expect(bad).toMatchObject({ raw: 'B 7 5000*71', ok: false, error: { code: 'ERR_WIRE_CHECKSUM' } });
     const good = byType('line').find((line) => line.ok && line.raw.startsWith('E '));
     expect(good).toMatchObject({ ok: true, message: { type: 'edge', button: 1, edge: 'D' } });
 
     await first.remote.stop();
     await first.pair.kill();
-    await waitFor(() => byType('disconnected').length === 1, seen);
+    await waitFor("byType('disconnected').length === 1", () => byType('disconnected').length === 1, seen);
     expect(byType('disconnected')[0]?.code).toMatch(/^ERR_SERIAL_/);
     await ptyWithRemote(paths);
-    await waitFor(() => byType('connected').length === 2, seen);
+    await waitFor("byType('connected').length === 2", () => byType('connected').length === 2, seen);
 
     shutdown.abort();
     expect(await exit).toBe(0);
@@ -139,13 +143,12 @@ describe('pressgate monitor --json on a real pty', () => {
     const config = join(dir, 'pressgate.yaml');
     await writeFile(
       config,
-      // The Alexa secrets may be unset for monitor; any other value may not.
-      configText('/dev/ttyX').replace('friendlyName: Desk remote', 'friendlyName: "${NOPE}"'),
+      configText('/dev/ttyX').replace('clientSecret: test-secret', 'clientSecret: "${NOPE}"'),
     );
     const bad = startMonitor(['--port', '/dev/ttyX', '--config', config]);
     expect(await bad.exit).toBe(2);
     expect(bad.io.err()).toMatch(
-      /pressgate\.yaml:6:\d+ remotes\[0\]\.endpoint\.friendlyName: environment variable NOPE is not set/,
+      /pressgate\.yaml:1:\d+ alexa\.clientSecret: environment variable NOPE is not set/,
     );
     const other = startMonitor([
       '--port',

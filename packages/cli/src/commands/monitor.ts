@@ -1,15 +1,7 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type ButtonSetup, Listener, type ListenerEvents } from '@pressgate/listener';
-import {
-  buttonTiming,
-  DEFAULT_TIMING,
-  type Gesture,
-  mappedGestures,
-  type PressgateConfig,
-  type RemoteConfig,
-  resolveGesture,
-} from '@pressgate/protocol';
+import { decoderSetupFor, Listener, type ListenerEvents } from '@pressgate/listener';
+import { type Gesture, type PressgateConfig, type RemoteConfig, resolveGesture } from '@pressgate/protocol';
 import { pino } from 'pino';
 import {
   booleanOption,
@@ -168,17 +160,10 @@ type WatchOptions = {
 async function watch(io: CliIo, options: WatchOptions): Promise<void> {
   const { remote, config, print } = options;
   const remoteId = remote?.id ?? 'monitor';
-  const buttons = new Map<number, ButtonSetup>();
-  for (const entry of remote?.buttons ?? []) {
-    buttons.set(entry.button, {
-      timing: buttonTiming(remote as RemoteConfig, entry.button),
-      mapped: mappedGestures(remote as RemoteConfig, entry.button),
-    });
-  }
   const listener = new Listener({
     remoteId,
     serial: { path: options.port, baudRate: options.baudRate },
-    decoder: { defaults: remote?.timing ?? DEFAULT_TIMING, buttons },
+    decoder: decoderSetupFor(remote),
     // Everything worth saying comes out as records; the listener's own log would repeat it.
     logger: pino({ level: 'silent' }),
   });

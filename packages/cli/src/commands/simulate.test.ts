@@ -3,9 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { LineTap } from '@pressgate/listener';
+import { LineTap } from '@pressgate/device-tools';
 import { type EdgeMessage, parseLine, type WireMessage } from '@pressgate/protocol';
-import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
+import { captureIo, freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
 import { simulateCommand } from './simulate.js';
@@ -84,6 +84,7 @@ describe('pressgate simulate', () => {
       '--keep-open',
     ]);
     await waitFor(
+      "io.out().includes('waiting for a host')",
       () => io.out().includes('waiting for a host'),
       () => io.out() + io.err(),
     );
@@ -92,10 +93,12 @@ describe('pressgate simulate', () => {
     const tap = await openTap(link);
     await tap.write('?');
     await waitFor(
+      "io.out().includes('the remote stays up')",
       () => io.out().includes('the remote stays up'),
       () => io.out() + io.err() + JSON.stringify(tap.lines),
     );
     await waitFor(
+      'edges(messagesOf(tap)).length >= 8',
       () => edges(messagesOf(tap)).length >= 8,
       () => JSON.stringify(tap.lines),
     );
@@ -138,6 +141,7 @@ describe('pressgate simulate', () => {
     const hellos = () => messagesOf(tap).filter((message) => message.type === 'hello').length;
     await tap.write('?');
     await waitFor(
+      'hellos() === 2',
       () => hellos() === 2,
       () => JSON.stringify(tap.lines),
     );
@@ -151,18 +155,21 @@ describe('pressgate simulate', () => {
     const stdin = new PassThrough();
     const { io, exit } = startSimulate(['--link', link, '--buttons', '2'], stdin);
     await waitFor(
+      "io.out().includes('type a step')",
       () => io.out().includes('type a step'),
       () => io.out() + io.err(),
     );
     const tap = await openTap(link);
     stdin.write('jump 1\npress 3\npress 2 40ms\n');
     await waitFor(
+      "io.out().includes('done: press 2 40ms')",
       () => io.out().includes('done: press 2 40ms'),
       () => io.out() + io.err(),
     );
     expect(io.err()).toContain('unknown step "jump"');
     expect(io.err()).toContain("button 3 is above this remote's 2 buttons");
     await waitFor(
+      'edges(messagesOf(tap)).length === 2',
       () => edges(messagesOf(tap)).length === 2,
       () => JSON.stringify(tap.lines),
     );

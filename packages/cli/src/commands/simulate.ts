@@ -12,7 +12,7 @@ import {
   SCRIPT_VERBS,
   type ScriptLine,
   VirtualRemote,
-} from '@pressgate/listener';
+} from '@pressgate/device-tools';
 import { DEVICE_ID_PATTERN, MS_MODULO, PressgateError } from '@pressgate/protocol';
 import {
   booleanOption,

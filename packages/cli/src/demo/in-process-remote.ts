@@ -1,14 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  type ButtonSetup,
-  type DecodedGesture,
-  DOUBLE_GAP_MS,
-  DOUBLE_PRESS_MS,
-  GestureDecoder,
-  LONG_PRESS_HOLD_MS,
-  SHORT_PRESS_MS,
-  type Timing,
-} from '@pressgate/listener';
+import { DOUBLE_GAP_MS, DOUBLE_PRESS_MS, LONG_PRESS_HOLD_MS, SHORT_PRESS_MS } from '@pressgate/device-tools';
+import { type ButtonSetup, type DecodedGesture, GestureDecoder, type Timing } from '@pressgate/listener';
 import { MS_MODULO, SEQ_MODULO } from '@pressgate/protocol';
 import type { DemoRemote } from './demo-script.js';
 

@@ -2,12 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { openPtyPair, VirtualRemote } from '@pressgate/listener';
+import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
 import { PressgateConfig, type PressgateConfigInput } from '@pressgate/protocol';
 import type { RelayEvent } from '@pressgate/relay';
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { listenerOptionsFor } from './listener-options.js';
 import { Service, startService } from './service.js';
 
 const INSTANCE_1 = '4f0c8a3e-2b7d-4c1e-9a55-0d6f3b2e7c10';
@@ -64,27 +63,6 @@ async function tempDir(): Promise<string> {
   onTestFinished(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
-
-describe('listenerOptionsFor', () => {
-  it('gives each configured button its own timing and mapped gestures', () => {
-    const config = PressgateConfig.parse(configInput('/tmp/unused', ['desk']));
-    const remote = config.remotes[0];
-    if (remote === undefined) throw new Error('no remote');
-    const options = listenerOptionsFor(remote, pino({ level: 'silent' }));
-    expect(options.remoteId).toBe('desk');
-    expect(options.serial).toEqual({ path: '/tmp/unused/desk-missing-tty', baudRate: 115_200 });
-    expect(options.decoder.defaults).toEqual({ doublePressMs: 250, longPressMs: 700, debounceMs: 20 });
-    expect(options.decoder.buttons.get(1)).toEqual({
-      timing: { doublePressMs: 250, longPressMs: 700, debounceMs: 20 },
-      mapped: new Set(['single', 'long']),
-    });
-    expect(options.decoder.buttons.get(2)).toEqual({
-      timing: { doublePressMs: 250, longPressMs: 1500, debounceMs: 20 },
-      mapped: new Set(['double']),
-    });
-    expect(options.decoder.buttons.has(3)).toBe(false);
-  });
-});
 
 describe('Service reload', () => {
   it('applies a valid new config (a remote added) and keeps the old one when the new file is broken', async () => {

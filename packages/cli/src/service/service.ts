@@ -1,12 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { type DecodedGesture, Listener, type ListenerOptions } from '@pressgate/listener';
+import { type DecodedGesture, Listener, type ListenerOptions, listenerOptionsFor } from '@pressgate/listener';
 import type { ConfigEnv, PressgateConfig, RemoteConfig } from '@pressgate/protocol';
 import { createRelay, type IngestResult, type Relay, type VirtualRemoteControl } from '@pressgate/relay';
 import type { Logger } from 'pino';
 import { type ConfigProblem, formatProblems, loadConfigFile } from '../config-file.js';
 import { ConfigWatcher } from './config-watcher.js';
-import { trackDeviceTime } from './device-time.js';
-import { listenerOptionsFor } from './listener-options.js';
 
 export type ServiceOptions = {
   config: PressgateConfig;
@@ -203,7 +201,6 @@ export class Service extends EventEmitter<ServiceEvents> {
       ...listenerOptionsFor(remote, this.#options.logger),
       ...this.#options.listener,
     });
-    const deviceTime = trackDeviceTime(listener);
     listener.on('connected', (event) => {
       void core
         .setRemoteStatus(remote.id, { connected: true, deviceId: event.deviceId, firmware: event.firmware })
@@ -215,9 +212,8 @@ export class Service extends EventEmitter<ServiceEvents> {
         .catch((error: unknown) => this.#statusFailed(remote.id, error));
     });
     listener.on('gesture', (gesture) => {
-      const decodedAtMs = performance.now();
-      const atMs = deviceTime.toWallMs(gesture.deviceMs, Date.now());
-      void this.#ingest(remote.id, gesture, atMs, decodedAtMs);
+      // The listener timed it by the device clock. See docs/architecture.md, "Device time".
+      void this.#ingest(remote.id, gesture, Date.parse(gesture.at), performance.now());
     });
     this.#listeners.set(remote.id, { remote, listener });
     await listener.start();

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { Harness, ManualClock } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { Harness, ManualClock } from './decoder.test-helpers.js';
 import { GestureDecoder } from './gesture-decoder.js';
 import { systemClock } from './system-clock.js';
 

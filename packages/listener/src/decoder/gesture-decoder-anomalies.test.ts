@@ -1,6 +1,6 @@
 import { isPressgateError } from '@pressgate/protocol';
+import { ALL, Harness, TIMING } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { ALL, Harness, TIMING } from './decoder.test-helpers.js';
 import { GestureDecoder } from './gesture-decoder.js';
 
 describe('GestureDecoder anomalies', () => {

@@ -1,7 +1,7 @@
 import type { Gesture, WireMessage } from '@pressgate/protocol';
+import { ALL, Harness, HOST_BASE_MS, TIMING } from '@pressgate/test-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL, Harness, HOST_BASE_MS, TIMING } from './decoder.test-helpers.js';
 
 /** Distance every scripted time keeps from a threshold (ms). */
 const MARGIN = 60;

@@ -1,5 +1,5 @@
+import { Harness } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { Harness } from './decoder.test-helpers.js';
 
 const WRAP = 2 ** 32;
 

@@ -1,7 +1,8 @@
 /**
  * Gesture decoder: raw button edges (`E` lines) in, `single` / `double` / `long` out.
  *
- * Rules (DESIGN.md "Gesture decoding"; thresholds are inclusive on the "slow" side):
+ * Rules (see docs/architecture.md, "The path of a gesture" and "Device time"; thresholds are
+ * inclusive on the "slow" side):
  * - Time is the device's: every decision compares device ms (u32, wrapping, unwrapped here onto
  *   one timeline), so USB and host jitter do not change what a press means. Deadlines that pass
  *   with no line to prove it run on one host timer at `deviceMs + offset`, where `offset` is the
@@ -39,18 +40,28 @@
  *   restart (`HELLO` after sequenced lines, or device time stepping back over 2^31) resets all
  *   buttons and the seq/time anchors. After any reset a first `U` (a press begun before) is
  *   ignored quietly. Nothing in progress is ever emitted by a reset.
+ * - The decoder is handed a `HELLO` only when it means a restart: the Listener decides that (a
+ *   `HELLO` answering the host's `?` never reaches the decoder).
  * - `G` lines pass through (source `device`), mapped per the button's setup.
  * - Buttons not configured decode with `defaults`, every gesture unmapped, one `unknown_button`
  *   anomaly per button for the decoder's life. Unmapped gestures are emitted with `mapped: false`.
  * Callbacks run synchronously inside `push` or the timer and must not throw.
  */
-import { GESTURES, type Gesture, SEQ_MODULO, type WireMessage } from '@pressgate/protocol';
+import {
+  GESTURES,
+  type Gesture,
+  isDeviceRestart,
+  msStep,
+  SEQ_MODULO,
+  seqGap,
+  type WireMessage,
+  wrapMs,
+} from '@pressgate/protocol';
 import { type ButtonSink, ButtonState } from './button-state.js';
 import { checkTiming } from './check-timing.js';
 import { systemClock } from './system-clock.js';
 import type { Clock, DecoderAnomalyKind, GestureDecoderOptions } from './types.js';
 import { DECODER_ANOMALY_KINDS } from './types.js';
-import { MAX_FORWARD_STEP_MS, seqSkipped, stepMs, toDeviceMs } from './wrap-arithmetic.js';
 
 /** How fast the offset estimate may rise: 2000 ppm of elapsed device time. */
 const OFFSET_CREEP = 0.002;
@@ -61,71 +72,71 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const NO_GESTURES: ReadonlySet<Gesture> = new Set();
 
 export class GestureDecoder {
-  private readonly options: GestureDecoderOptions;
-  private readonly clock: Clock;
-  private readonly states = new Map<number, ButtonState>();
-  private readonly unknownReported = new Set<number>();
-  private readonly gestureCounts = Object.fromEntries(GESTURES.map((g) => [g, 0])) as Record<Gesture, number>;
-  private readonly anomalyCounts: Record<string, number> = Object.fromEntries(
+  readonly #options: GestureDecoderOptions;
+  readonly #clock: Clock;
+  readonly #states = new Map<number, ButtonState>();
+  readonly #unknownReported = new Set<number>();
+  readonly #gestureCounts = Object.fromEntries(GESTURES.map((g) => [g, 0])) as Record<Gesture, number>;
+  readonly #anomalyCounts: Record<string, number> = Object.fromEntries(
     DECODER_ANOMALY_KINDS.map((k) => [k, 0]),
   );
-  private readonly sink: ButtonSink;
-  private readonly onTimer: () => void;
+  readonly #sink: ButtonSink;
+  readonly #onTimer: () => void;
 
   /** Set once a sequenced line was seen since the last restart or reset. */
-  private anchored = false;
-  private lastSeq = 0;
-  private lastMs = 0;
+  #anchored = false;
+  #lastSeq = 0;
+  #lastMs = 0;
   /** Device time unwrapped onto one increasing timeline. */
-  private timelineMs = 0;
+  #timelineMs = 0;
   /** Estimated host time minus timeline time; +Infinity until a line anchors it. */
-  private offsetMs = Number.POSITIVE_INFINITY;
-  private timer: unknown;
-  private timerArmed = false;
-  private timerHostMs = 0;
+  #offsetMs = Number.POSITIVE_INFINITY;
+  #timer: unknown;
+  #timerArmed = false;
+  #timerHostMs = 0;
   /** The device time the armed timer is for. */
-  private timerWakeMs = 0;
+  #timerWakeMs = 0;
   /** The timer fired once for this deadline and yielded to pending I/O before deciding. */
-  private timerYielded = false;
-  private stopped = false;
+  #timerYielded = false;
+  #stopped = false;
 
   constructor(options: GestureDecoderOptions) {
     checkTiming('defaults', options.defaults);
     for (const [button, setup] of options.buttons) checkTiming(`button ${button}`, setup.timing);
-    this.options = options;
-    this.clock = options.clock ?? systemClock;
-    this.sink = {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#sink = {
       gesture: (state, gesture, atMs) => {
-        this.emit(state.button, gesture, toDeviceMs(atMs), state.mapped.has(gesture), 'edges');
+        this.#emit(state.button, gesture, wrapMs(atMs), state.mapped.has(gesture), 'edges');
       },
-      anomaly: (kind, button, detail) => this.report(kind, button, detail),
+      anomaly: (kind, button, detail) => this.#report(kind, button, detail),
     };
-    this.onTimer = () => this.fire();
+    this.#onTimer = () => this.#fire();
   }
 
   /** Feed one parsed line; `hostMs` is clock.now() at arrival unless given. */
-  push(message: WireMessage, hostMs: number = this.clock.now()): void {
-    if (this.stopped) return;
+  push(message: WireMessage, hostMs: number = this.#clock.now()): void {
+    if (this.#stopped) return;
     if (message.type === 'log') return;
     if (message.type === 'hello') {
-      if (this.anchored) {
-        this.report(
+      if (this.#anchored) {
+        this.#report(
           'device_restart',
           undefined,
           `HELLO from ${message.deviceId} (firmware ${message.firmware}) after lines: the device restarted; all buttons reset`,
         );
       }
-      this.resetAll();
+      this.#resetAll();
       return;
     }
-    const atMs = this.track(message.seq, message.ms, hostMs);
-    for (const state of this.states.values()) state.advance(atMs, this.sink);
+    const atMs = this.#track(message.seq, message.ms, hostMs);
+    for (const state of this.#states.values()) state.advance(atMs, this.#sink);
     if (message.type === 'edge') {
-      this.stateOf(message.button).edge(message.edge, atMs, this.sink);
+      this.#stateOf(message.button).edge(message.edge, atMs, this.#sink);
     } else if (message.type === 'gesture') {
-      const setup = this.options.buttons.get(message.button);
-      if (setup === undefined) this.noteUnknown(message.button);
-      this.emit(
+      const setup = this.#options.buttons.get(message.button);
+      if (setup === undefined) this.#noteUnknown(message.button);
+      this.#emit(
         message.button,
         message.gesture,
         message.ms,
@@ -133,78 +144,78 @@ export class GestureDecoder {
         'device',
       );
     }
-    this.schedule();
+    this.#schedule();
   }
 
   /** The link was lost or reopened: drop all button state and pending timers, emit nothing. */
   reset(_reason: string): void {
-    this.resetAll();
+    this.#resetAll();
   }
 
   /** Counters: gestures by kind, anomalies by kind. */
   stats(): { gestures: Record<Gesture, number>; anomalies: Record<string, number> } {
-    return { gestures: { ...this.gestureCounts }, anomalies: { ...this.anomalyCounts } };
+    return { gestures: { ...this.#gestureCounts }, anomalies: { ...this.#anomalyCounts } };
   }
 
   /** Clear the timer; later pushes are ignored. Idempotent. */
   stop(): void {
-    this.stopped = true;
-    this.resetAll();
+    this.#stopped = true;
+    this.#resetAll();
   }
 
   /** Seq and time checks for a sequenced line; returns its place on the timeline. */
-  private track(seq: number, ms: number, hostMs: number): number {
-    if (this.anchored) {
-      const step = stepMs(this.lastMs, ms);
-      if (step > MAX_FORWARD_STEP_MS) {
-        this.report(
+  #track(seq: number, ms: number, hostMs: number): number {
+    if (this.#anchored) {
+      if (isDeviceRestart(this.#lastMs, ms)) {
+        this.#report(
           'device_restart',
           undefined,
-          `device time went from ${this.lastMs} to ${ms} ms, backwards: the device restarted; all buttons reset`,
+          `device time went from ${this.#lastMs} to ${ms} ms, backwards: the device restarted; all buttons reset`,
         );
-        this.resetAll();
+        this.#resetAll();
       } else {
-        const skipped = seqSkipped(this.lastSeq, seq);
+        const step = msStep(this.#lastMs, ms);
+        const skipped = seqGap(this.#lastSeq, seq);
         if (skipped !== 0) {
-          this.report(
+          this.#report(
             'seq_gap',
             undefined,
-            `expected seq ${(this.lastSeq + 1) % SEQ_MODULO}, got ${seq}: ${skipped} line(s) lost; all buttons reset`,
+            `expected seq ${(this.#lastSeq + 1) % SEQ_MODULO}, got ${seq}: ${skipped} line(s) lost; all buttons reset`,
           );
-          for (const state of this.states.values()) state.reset();
-          this.clearTimer();
-          this.offsetMs = Number.POSITIVE_INFINITY; // a restart may hide behind the gap
+          for (const state of this.#states.values()) state.reset();
+          this.#clearTimer();
+          this.#offsetMs = Number.POSITIVE_INFINITY; // a restart may hide behind the gap
         }
-        this.lastSeq = seq;
-        this.lastMs = ms;
-        this.timelineMs += step;
-        this.offsetMs = Math.min(this.offsetMs + step * OFFSET_CREEP, hostMs - this.timelineMs);
-        return this.timelineMs;
+        this.#lastSeq = seq;
+        this.#lastMs = ms;
+        this.#timelineMs += step;
+        this.#offsetMs = Math.min(this.#offsetMs + step * OFFSET_CREEP, hostMs - this.#timelineMs);
+        return this.#timelineMs;
       }
     }
-    this.anchored = true;
-    this.lastSeq = seq;
-    this.lastMs = ms;
-    this.timelineMs = ms;
-    this.offsetMs = hostMs - ms;
+    this.#anchored = true;
+    this.#lastSeq = seq;
+    this.#lastMs = ms;
+    this.#timelineMs = ms;
+    this.#offsetMs = hostMs - ms;
     return ms;
   }
 
-  private stateOf(button: number): ButtonState {
-    let state = this.states.get(button);
+  #stateOf(button: number): ButtonState {
+    let state = this.#states.get(button);
     if (state === undefined) {
-      const setup = this.options.buttons.get(button);
-      if (setup === undefined) this.noteUnknown(button);
-      state = new ButtonState(button, setup?.timing ?? this.options.defaults, setup?.mapped ?? NO_GESTURES);
-      this.states.set(button, state);
+      const setup = this.#options.buttons.get(button);
+      if (setup === undefined) this.#noteUnknown(button);
+      state = new ButtonState(button, setup?.timing ?? this.#options.defaults, setup?.mapped ?? NO_GESTURES);
+      this.#states.set(button, state);
     }
     return state;
   }
 
-  private noteUnknown(button: number): void {
-    if (this.unknownReported.has(button)) return;
-    this.unknownReported.add(button);
-    this.report(
+  #noteUnknown(button: number): void {
+    if (this.#unknownReported.has(button)) return;
+    this.#unknownReported.add(button);
+    this.#report(
       'unknown_button',
       button,
       `button ${button} is not configured: its gestures are decoded with the remote's timing and not ` +
@@ -212,83 +223,77 @@ export class GestureDecoder {
     );
   }
 
-  private emit(
-    button: number,
-    gesture: Gesture,
-    deviceMs: number,
-    mapped: boolean,
-    source: 'edges' | 'device',
-  ) {
-    this.gestureCounts[gesture] += 1;
-    this.options.onGesture({ button, gesture, deviceMs, mapped, source });
+  #emit(button: number, gesture: Gesture, deviceMs: number, mapped: boolean, source: 'edges' | 'device') {
+    this.#gestureCounts[gesture] += 1;
+    this.#options.onGesture({ button, gesture, deviceMs, mapped, source });
   }
 
-  private report(kind: DecoderAnomalyKind, button: number | undefined, detail: string): void {
-    this.anomalyCounts[kind] = (this.anomalyCounts[kind] ?? 0) + 1;
-    this.options.onAnomaly?.(button === undefined ? { kind, detail } : { kind, button, detail });
+  #report(kind: DecoderAnomalyKind, button: number | undefined, detail: string): void {
+    this.#anomalyCounts[kind] = (this.#anomalyCounts[kind] ?? 0) + 1;
+    this.#options.onAnomaly?.(button === undefined ? { kind, detail } : { kind, button, detail });
   }
 
-  private resetAll(): void {
-    for (const state of this.states.values()) state.reset();
-    this.anchored = false;
-    this.offsetMs = Number.POSITIVE_INFINITY;
-    this.clearTimer();
+  #resetAll(): void {
+    for (const state of this.#states.values()) state.reset();
+    this.#anchored = false;
+    this.#offsetMs = Number.POSITIVE_INFINITY;
+    this.#clearTimer();
   }
 
   /** Arm the one timer for the earliest deadline of any button. */
-  private schedule(): void {
+  #schedule(): void {
     let wakeMs = Number.POSITIVE_INFINITY;
-    for (const state of this.states.values()) {
+    for (const state of this.#states.values()) {
       const at = state.nextWakeMs();
       if (at !== undefined && at < wakeMs) wakeMs = at;
     }
-    if (wakeMs === Number.POSITIVE_INFINITY || this.offsetMs === Number.POSITIVE_INFINITY) {
-      this.clearTimer();
+    if (wakeMs === Number.POSITIVE_INFINITY || this.#offsetMs === Number.POSITIVE_INFINITY) {
+      this.#clearTimer();
       return;
     }
-    const hostMs = wakeMs + this.offsetMs;
-    if (this.timerArmed && this.timerHostMs <= hostMs) return; // it fires first and reschedules
-    this.arm(wakeMs, hostMs, hostMs - this.clock.now());
+    const hostMs = wakeMs + this.#offsetMs;
+    if (this.#timerArmed && this.#timerHostMs <= hostMs) return; // it fires first and reschedules
+    this.#arm(wakeMs, hostMs, hostMs - this.#clock.now());
   }
 
-  private arm(wakeMs: number, hostMs: number, delayMs: number): void {
-    this.clearTimer();
-    this.timerArmed = true;
-    this.timerWakeMs = wakeMs;
-    this.timerHostMs = hostMs;
-    this.timer = this.clock.setTimeout(this.onTimer, Math.min(Math.max(delayMs, 0), MAX_TIMER_MS));
+  #arm(wakeMs: number, hostMs: number, delayMs: number): void {
+    this.#clearTimer();
+    this.#timerArmed = true;
+    this.#timerWakeMs = wakeMs;
+    this.#timerHostMs = hostMs;
+    this.#timer = this.#clock.setTimeout(this.#onTimer, Math.min(Math.max(delayMs, 0), MAX_TIMER_MS));
   }
 
-  private fire(): void {
-    this.timerArmed = false;
-    this.timer = undefined;
-    if (!this.timerYielded) {
+  #fire(): void {
+    this.#timerArmed = false;
+    this.#timer = undefined;
+    if (!this.#timerYielded) {
       // Yield to pending I/O first (setImmediate with the system clock: same loop turn, after
       // the poll phase): after a stall, timers run before pending serial reads, and lines
       // already received must be decoded before a deadline is declared passed.
-      this.arm(this.timerWakeMs, this.timerHostMs, 0);
-      this.timerYielded = true;
+      this.#arm(this.#timerWakeMs, this.#timerHostMs, 0);
+      this.#timerYielded = true;
       return;
     }
-    this.timerYielded = false;
-    const hostMs = this.timerWakeMs + this.offsetMs;
-    const earlyMs = hostMs - this.clock.now();
+    this.#timerYielded = false;
+    const hostMs = this.#timerWakeMs + this.#offsetMs;
+    const earlyMs = hostMs - this.#clock.now();
     if (earlyMs > EARLY_TOLERANCE_MS) {
       // Host timers round to whole ms: woken early, wait out the rest rather than decide a
       // deadline the device has not reached yet.
-      this.arm(this.timerWakeMs, hostMs, earlyMs);
+      this.#arm(this.#timerWakeMs, hostMs, earlyMs);
       return;
     }
     // At least the wake it was armed for: float rounding of the offset must not stall it.
-    const nowMs = Math.max(this.clock.now() - this.offsetMs, this.timerWakeMs);
-    for (const state of this.states.values()) state.advance(nowMs, this.sink);
-    this.schedule();
+    const nowMs = Math.max(this.#clock.now() - this.#offsetMs, this.#timerWakeMs);
+    for (const state of this.#states.values()) state.advance(nowMs, this.#sink);
+    this.#schedule();
   }
 
-  private clearTimer(): void {
-    if (this.timerArmed) this.clock.clearTimeout(this.timer);
-    this.timerArmed = false;
-    this.timer = undefined;
-    this.timerYielded = false;
+  #clearTimer(): void {
+    if (this.#timerArmed) this.#clock.clearTimeout(this.#timer);
+    this.#timerArmed = false;
+    this.#timer = undefined;
+    this.#timerYielded = false;
   }
 }

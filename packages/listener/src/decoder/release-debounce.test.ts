@@ -1,5 +1,5 @@
+import { ALL, Harness } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { ALL, Harness } from './decoder.test-helpers.js';
 
 /** Releases apply at once and open a guard of debounceMs (20): a D inside it is release bounce. */
 describe('GestureDecoder release debounce', () => {

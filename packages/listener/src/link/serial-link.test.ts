@@ -1,10 +1,9 @@
-import { chmod, mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPressgateError, type PressgateError } from '@pressgate/protocol';
+import { freshDir, testPtyPair, testRemote, waitFor } from '@pressgate/test-kit';
 import { SerialPort } from 'serialport';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { testPtyPair, testRemote, waitFor } from './fake-remote.test-helpers.js';
 import { type LinkLine, SerialLink, type SerialLinkOptions } from './serial-link.js';
 
 const HELLO = 'HELLO 1 rmt-1 0.1.0 4';
@@ -42,6 +41,7 @@ describe('SerialLink on a real pty', () => {
     expect(remote.received).toContain('?\n');
     await remote.send('E 1 100 1 D\r\nB 2 200*4A\n');
     await waitFor(
+      'seen.lines.length >= 3',
       () => seen.lines.length >= 3,
       () => JSON.stringify(seen.lines),
     );
@@ -58,8 +58,7 @@ describe('SerialLink on a real pty', () => {
   });
 
   it('reports a missing path as ERR_SERIAL_NOT_FOUND with the fix', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pressgate-link-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const dir = await freshDir('pressgate-link-');
     const error = await openFailure(testLink({ path: join(dir, 'ttyACM9'), baudRate: 115200 }));
     expect(error.code).toBe('ERR_SERIAL_NOT_FOUND');
     expect(error.message).toContain('ttyACM9');
@@ -119,6 +118,7 @@ describe('SerialLink on a real pty', () => {
     await link.open();
     await pair.kill();
     const [down] = await waitFor(
+      'seen.downs.length > 0 && seen.downs',
       () => seen.downs.length > 0 && seen.downs,
       () => `downs: ${seen.downs.length}`,
     );
@@ -135,6 +135,7 @@ describe('SerialLink on a real pty', () => {
     const openedAt = Date.now();
     await remote.send('B 1 10\n');
     const [down] = await waitFor(
+      'seen.downs.length > 0 && seen.downs',
       () => seen.downs.length > 0 && seen.downs,
       () => `lines: ${seen.lines.length}`,
     );
@@ -152,6 +153,7 @@ describe('SerialLink on a real pty', () => {
     await remote.send(Buffer.alloc(10 * 1024, 0x41));
     await remote.send('\nB 5 500\n');
     await waitFor(
+      "seen.lines.some((line) => line.raw === 'B 5 500')",
       () => seen.lines.some((line) => line.raw === 'B 5 500'),
       () => JSON.stringify(seen.lines.map((line) => [line.raw.slice(0, 20), line.result.ok])),
     );

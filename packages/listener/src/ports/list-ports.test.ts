@@ -1,18 +1,12 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { freshDir } from '@pressgate/test-kit';
+import { describe, expect, it } from 'vitest';
 import { listPorts, type RawPortInfo } from './list-ports.js';
-
-async function freshDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-ports-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 describe('listPorts', () => {
   it('attaches the by-id symlink that resolves to each port and keeps the ids', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-ports-');
     const dev = join(dir, 'dev');
     const byId = join(dir, 'by-id');
     await mkdir(dev);
@@ -52,7 +46,7 @@ describe('listPorts', () => {
   });
 
   it('lists a by-id link whose target the enumeration missed', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-ports-');
     await writeFile(join(dir, 'ttyACM7'), '');
     await mkdir(join(dir, 'by-id'));
     await symlink(join(dir, 'ttyACM7'), join(dir, 'by-id', 'usb-x-if00'));
@@ -61,7 +55,7 @@ describe('listPorts', () => {
   });
 
   it('treats a missing by-id folder as normal', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-ports-');
     const ports = await listPorts({
       list: async () => [{ path: '/dev/ttyS0' }],
       byIdDir: join(dir, 'absent'),

@@ -11,7 +11,7 @@ export {
   SEQ_RANGE,
 } from './field-rules.js';
 export { parseLine } from './parse-line.js';
-export { isDeviceRestart, msStep, seqGap } from './sequence.js';
+export { isDeviceRestart, msStep, seqGap, signedMsStep, wrapMs } from './sequence.js';
 export {
   type ParseResult,
   type QueryMessage,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDeviceRestart, msStep, seqGap } from './sequence.js';
+import { isDeviceRestart, msStep, seqGap, signedMsStep, wrapMs } from './sequence.js';
 
 describe('seqGap', () => {
   it('is 0 for the next seq, including across the 16-bit wrap', () => {
@@ -44,5 +44,35 @@ describe('isDeviceRestart', () => {
     expect(isDeviceRestart(0, 2 ** 31 + 1)).toBe(true);
     expect(isDeviceRestart(86_400_000, 150)).toBe(true);
     expect(isDeviceRestart(1001, 1000)).toBe(true);
+  });
+});
+
+describe('wrap arithmetic as the decoder uses it', () => {
+  it.each([
+    [0, 10, 10],
+    [2 ** 32 - 5, 5, 10],
+    [10, 0, 2 ** 32 - 10],
+  ])('msStep(%d, %d) = %d', (from, to, step) => expect(msStep(from, to)).toBe(step));
+
+  it.each([
+    [1, 2, 0],
+    [65535, 0, 0],
+    [65535, 2, 2],
+    [5, 5, 65535],
+  ])('seqGap(%d, %d) = %d', (prev, next, skipped) => expect(seqGap(prev, next)).toBe(skipped));
+
+  it('maps an unwrapped timeline back to u32', () => {
+    expect(wrapMs(2 ** 32 + 7)).toBe(7);
+    expect(wrapMs(123)).toBe(123);
+  });
+});
+
+describe('signedMsStep', () => {
+  it('is the short way round the u32 clock: forward across the wrap, negative when earlier', () => {
+    expect(signedMsStep(1000, 1500)).toBe(500);
+    expect(signedMsStep(1500, 1000)).toBe(-500);
+    expect(signedMsStep(2 ** 32 - 100, 50)).toBe(150);
+    expect(signedMsStep(50, 2 ** 32 - 100)).toBe(-150);
+    expect(signedMsStep(0, 2 ** 31)).toBe(2 ** 31);
   });
 });

@@ -1,5 +1,10 @@
 import { MS_MODULO, SEQ_MODULO } from './message.js';
 
+/**
+ * The one home of the wire's wrap arithmetic: `seq` is a u16 and `ms` a u32,
+ * both wrap, and every step between two lines is taken modulo their range.
+ * See docs/architecture.md, "Device time".
+ */
 function modulo(value: number, modulus: number): number {
   return ((value % modulus) + modulus) % modulus;
 }
@@ -16,6 +21,17 @@ export function seqGap(previous: number, next: number): number {
 /** Device milliseconds between two lines, with the 32-bit wrap: `(next - previous) mod 2^32`. */
 export function msStep(previous: number, next: number): number {
   return modulo(next - previous, MS_MODULO);
+}
+
+/** `to - from` on the u32 device clock as a signed step in (-2^31, 2^31]: negative when `to` is earlier. */
+export function signedMsStep(from: number, to: number): number {
+  const step = msStep(from, to);
+  return step > MS_MODULO / 2 ? step - MS_MODULO : step;
+}
+
+/** A position on an unwrapped device timeline, as the u32 the device would send. */
+export function wrapMs(timelineMs: number): number {
+  return modulo(timelineMs, MS_MODULO);
 }
 
 /**

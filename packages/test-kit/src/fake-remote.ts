@@ -1,11 +1,10 @@
+import { openPtyPair, type PtyPair, type PtyPairOptions } from '@pressgate/device-tools';
 import { SerialPort } from 'serialport';
 import { onTestFinished } from 'vitest';
-import { openPtyPair, type PtyPair, type PtyPairOptions } from '../pty-pair.js';
 
 /**
- * Test helpers shared by the link and listener tests: a virtual remote on the
- * device side of a real pty pair (through the real SerialPort), and waiting
- * with a deadline instead of fixed sleeps.
+ * A scripted remote on the device side of a real pty pair (through the real
+ * SerialPort), for the tests of the serial link, the listener and the device tools.
  */
 
 export type FakeRemoteOptions = {
@@ -67,19 +66,4 @@ export async function testRemote(pair: PtyPair, options: FakeRemoteOptions = {})
   const remote = await FakeRemote.open(pair.devicePath, options);
   onTestFinished(() => remote.close());
   return remote;
-}
-
-/** Poll until `check` returns a value other than undefined/false; throw with `describe()` on timeout. */
-export async function waitFor<T>(
-  check: () => T | undefined | false,
-  describe: () => string,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; saw: ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

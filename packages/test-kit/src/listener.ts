@@ -1,11 +1,10 @@
 import { Writable } from 'node:stream';
+import { type ButtonSetup, Listener, type ListenerEvents, type ListenerOptions } from '@pressgate/listener';
 import type { Gesture } from '@pressgate/protocol';
 import { type Logger, pino } from 'pino';
 import { onTestFinished } from 'vitest';
-import type { ButtonSetup, Timing } from './decoder/index.js';
-import { Listener, type ListenerEvents, type ListenerOptions } from './listener.js';
+import { TIMING } from './decoder.js';
 
-export const TIMING: Timing = { doublePressMs: 300, longPressMs: 800, debounceMs: 20 };
 export const HELLO = 'HELLO 1 rmt-1 0.1.0 4';
 
 /** Button 1 maps only `single` (fires on release); button 2 is not configured. */

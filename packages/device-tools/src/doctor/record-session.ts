@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { classifyOpenError, LineSplitter, type SplitterOutput } from '@pressgate/listener';
 import { type HelloMessage, MAX_LINE_BYTES, parseLine } from '@pressgate/protocol';
 import { SerialPort } from 'serialport';
-import { LineSplitter, type SplitterOutput } from '../link/line-splitter.js';
-import { classifyOpenError } from '../link/serial-errors.js';
 import type { DoctorSession, ObservedLine, QueryPurpose } from './types.js';
 
 export type RecordSessionOptions = {

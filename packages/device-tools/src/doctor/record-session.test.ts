@@ -1,6 +1,6 @@
 import { once } from 'node:events';
+import { testPtyPair, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { testPtyPair, waitFor } from '../link/fake-remote.test-helpers.js';
 import { LineTap } from '../virtual-remote/line-tap.js';
 import { analyzeSession } from './analyze-session.js';
 import { type DoctorProgress, recordSession } from './record-session.js';
@@ -26,6 +26,7 @@ describe('recordSession on a real pty', () => {
     await device.write(`# ${'y'.repeat(140)}`);
     await device.write('B 0 10\r');
     await waitFor(
+      'device.lines.length >= 2',
       () => device.lines.length >= 2,
       () => `device got ${JSON.stringify(device.lines)}`,
     );

@@ -1,6 +1,6 @@
 import { type ParseResult, parseLine, type WireMessage } from '@pressgate/protocol';
+import { testPtyPair, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { testPtyPair, waitFor } from '../link/fake-remote.test-helpers.js';
 import { LineTap } from './line-tap.js';
 import { MIN_RELEASE_MS, VirtualRemote, type VirtualRemoteOptions } from './virtual-remote.js';
 
@@ -24,6 +24,7 @@ async function setup(options: Omit<VirtualRemoteOptions, 'path'> = {}) {
   const messages = (): WireMessage[] => parsed().map((result) => result.message);
   const waitForLines = (count: number) =>
     waitFor(
+      'tap.lines.length >= count',
       () => tap.lines.length >= count,
       () => JSON.stringify(tap.lines),
     );
@@ -122,6 +123,7 @@ describe('VirtualRemote on a real pty', () => {
     await pair.kill();
     // A hung-up pty may only show on a write: keep writing heartbeats until the remote notices.
     const result = await waitFor(
+      '{ if (closedWith === undefined) remote.heartbeat().catch(() => {}); return closedWith; }',
       () => {
         if (closedWith === undefined) remote.heartbeat().catch(() => {});
         return closedWith;

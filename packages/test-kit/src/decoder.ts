@@ -1,29 +1,35 @@
+import {
+  type ButtonSetup,
+  type Clock,
+  type DecodedGesture,
+  type DecoderAnomaly,
+  GestureDecoder,
+  type Timing,
+} from '@pressgate/listener';
 import type { Gesture, WireMessage } from '@pressgate/protocol';
-import { GestureDecoder } from './gesture-decoder.js';
-import type { ButtonSetup, Clock, DecodedGesture, DecoderAnomaly, Timing } from './types.js';
 
 /** A clock whose time moves only when a test says so; due timers run in time order. */
 export class ManualClock implements Clock {
-  private nowMs = 0;
-  private nextId = 1;
-  private readonly timers = new Map<number, { atMs: number; fn: () => void }>();
+  #nowMs = 0;
+  #nextId = 1;
+  readonly #timers = new Map<number, { atMs: number; fn: () => void }>();
 
   now(): number {
-    return this.nowMs;
+    return this.#nowMs;
   }
 
   setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.set(id, { atMs: this.nowMs + Math.max(0, ms), fn });
+    const id = this.#nextId++;
+    this.#timers.set(id, { atMs: this.#nowMs + Math.max(0, ms), fn });
     return id;
   }
 
   clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
+    this.#timers.delete(handle as number);
   }
 
   get pendingTimers(): number {
-    return this.timers.size;
+    return this.#timers.size;
   }
 
   /** Move to `targetMs` (never back), running every timer due on the way at its own time. */
@@ -31,19 +37,19 @@ export class ManualClock implements Clock {
     for (;;) {
       let dueId: number | undefined;
       let dueAt = Number.POSITIVE_INFINITY;
-      for (const [id, timer] of this.timers) {
+      for (const [id, timer] of this.#timers) {
         if (timer.atMs <= targetMs && timer.atMs < dueAt) {
           dueId = id;
           dueAt = timer.atMs;
         }
       }
       if (dueId === undefined) break;
-      const timer = this.timers.get(dueId);
-      this.timers.delete(dueId);
-      this.nowMs = Math.max(this.nowMs, dueAt);
+      const timer = this.#timers.get(dueId);
+      this.#timers.delete(dueId);
+      this.#nowMs = Math.max(this.#nowMs, dueAt);
       timer?.fn();
     }
-    this.nowMs = Math.max(this.nowMs, targetMs);
+    this.#nowMs = Math.max(this.#nowMs, targetMs);
   }
 }
 
@@ -96,14 +102,14 @@ export class Harness {
     this.decoder.push(message);
   }
 
-  private nextSeq(): number {
+  #nextSeq(): number {
     const seq = this.seq;
     this.seq = (this.seq + 1) % 65536;
     return seq;
   }
 
   edge(ms: number, button: number, edge: 'D' | 'U', delayMs = 0): void {
-    this.deliver({ type: 'edge', seq: this.nextSeq(), ms: ms >>> 0, button, edge }, ms, delayMs);
+    this.deliver({ type: 'edge', seq: this.#nextSeq(), ms: ms >>> 0, button, edge }, ms, delayMs);
   }
 
   /** A clean press: D at `downMs`, U at `upMs`. */
@@ -116,12 +122,12 @@ export class Harness {
   burst(atMs: number, edges: readonly (readonly [ms: number, button: number, edge: 'D' | 'U'])[]): void {
     this.clock.advanceTo(atMs + HOST_BASE_MS);
     for (const [ms, button, edge] of edges) {
-      this.decoder.push({ type: 'edge', seq: this.nextSeq(), ms: ms >>> 0, button, edge });
+      this.decoder.push({ type: 'edge', seq: this.#nextSeq(), ms: ms >>> 0, button, edge });
     }
   }
 
   heartbeat(ms: number, delayMs = 0): void {
-    this.deliver({ type: 'heartbeat', seq: this.nextSeq(), ms: ms >>> 0 }, ms, delayMs);
+    this.deliver({ type: 'heartbeat', seq: this.#nextSeq(), ms: ms >>> 0 }, ms, delayMs);
   }
 
   /** Let host time pass to device time `ms` (with the offset the lines established). */

@@ -1,9 +1,8 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isPressgateError } from '@pressgate/protocol';
+import { FakeRemote, freshDir, testPtyPair, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { FakeRemote, testPtyPair, waitFor } from './link/fake-remote.test-helpers.js';
 import { openPtyPair } from './pty-pair.js';
 
 const gone = (path: string): Promise<boolean> =>
@@ -11,12 +10,6 @@ const gone = (path: string): Promise<boolean> =>
     () => false,
     () => true,
   );
-
-async function freshDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-pty-test-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 describe('openPtyPair', () => {
   it('connects device side and host side both ways', async () => {
@@ -28,13 +21,14 @@ describe('openPtyPair', () => {
     await device.send('B 1 10\n');
     await host.send('?\n');
     await waitFor(
+      "host.received === 'B 1 10\\n' && device.received === '?\\n'",
       () => host.received === 'B 1 10\n' && device.received === '?\n',
       () => JSON.stringify({ host: host.received, device: device.received }),
     );
   });
 
   it('uses the given link paths, and kill (unplug) removes them', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-pty-test-');
     const pair = await openPtyPair({ devicePath: join(dir, 'remote'), hostPath: join(dir, 'ttyPRESS0') });
     onTestFinished(() => pair.kill());
     expect(pair.devicePath).toBe(join(dir, 'remote'));
@@ -48,7 +42,7 @@ describe('openPtyPair', () => {
   });
 
   it('can be recreated on the same link paths (replug)', async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-pty-test-');
     const paths = { devicePath: join(dir, 'd'), hostPath: join(dir, 'h') };
     const first = await openPtyPair(paths);
     await first.kill();
@@ -59,6 +53,7 @@ describe('openPtyPair', () => {
     onTestFinished(() => device.close());
     await device.send('B 2 20\n');
     await waitFor(
+      "host.received === 'B 2 20\\n'",
       () => host.received === 'B 2 20\n',
       () => JSON.stringify(host.received),
     );
@@ -77,7 +72,7 @@ describe('openPtyPair', () => {
   });
 
   it("reports socat's own words when it cannot create the links", async () => {
-    const dir = await freshDir();
+    const dir = await freshDir('pressgate-pty-test-');
     const error = await openPtyPair({
       devicePath: join(dir, 'no-such-folder', 'd'),
       hostPath: join(dir, 'h'),

@@ -1,13 +1,19 @@
-import type { ButtonSetup, ListenerOptions, Timing } from '@pressgate/listener';
-import { buttonTiming, mappedGestures, type RemoteConfig } from '@pressgate/protocol';
+import { buttonTiming, DEFAULT_TIMING, mappedGestures, type RemoteConfig } from '@pressgate/protocol';
 import type { Logger } from 'pino';
+import type { ButtonSetup, Timing } from './decoder/index.js';
+import type { ListenerOptions } from './listener.js';
 
-/** The decoder setup of a remote: the remote's timing, and per configured button its timing and mapped gestures. */
-export function decoderSetupFor(remote: RemoteConfig): {
+/**
+ * The one builder of decoder options: the remote's timing, and per configured button its timing
+ * and mapped gestures. Without a remote (a port watched with no config): default timing, no button
+ * configured, so every gesture decodes and none is mapped.
+ */
+export function decoderSetupFor(remote: RemoteConfig | undefined): {
   defaults: Timing;
   buttons: ReadonlyMap<number, ButtonSetup>;
 } {
   const buttons = new Map<number, ButtonSetup>();
+  if (remote === undefined) return { defaults: { ...DEFAULT_TIMING }, buttons };
   for (const entry of remote.buttons) {
     buttons.set(entry.button, {
       timing: buttonTiming(remote, entry.button),

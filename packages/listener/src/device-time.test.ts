@@ -1,4 +1,3 @@
-import { parseLine } from '@pressgate/protocol';
 import { describe, expect, it } from 'vitest';
 import { DeviceTime } from './device-time.js';
 
@@ -33,18 +32,5 @@ describe('DeviceTime', () => {
     wrapping.observe(2 ** 32 - 50, 500_000);
     wrapping.observe(30, 500_090); // 10 ms late: the first sample stays the best one
     expect(wrapping.toWallMs(100, 600_000)).toBe(500_150);
-  });
-
-  it('takes listener lines: HELLO resets, lines with ms are samples, junk is ignored', () => {
-    const time = new DeviceTime();
-    const at = (wallMs: number) => new Date(wallMs).toISOString();
-    time.observeLine({ result: parseLine('B 1 5000'), at: at(1_000_000) });
-    time.observeLine({ result: parseLine('E 2 7000 1 D'), at: at(1_002_000) });
-    time.observeLine({ result: parseLine('garbage'), at: at(1_002_500) });
-    expect(time.toWallMs(8_000, 2_000_000)).toBe(1_003_000);
-    time.observeLine({ result: parseLine('HELLO 1 rmt-1 0.1.0 4'), at: at(1_004_000) });
-    expect(time.toWallMs(8_000, 2_000_000)).toBe(2_000_000);
-    time.observeLine({ result: parseLine('B 1 100'), at: at(1_005_000) });
-    expect(time.toWallMs(600, 2_000_000)).toBe(1_005_500);
   });
 });
