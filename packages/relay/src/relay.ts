@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { PressgateConfig } from '@pressgate/protocol';
 import type { FastifyInstance } from 'fastify';
-import { type DestinationStream, type Logger, pino } from 'pino';
-import type { Clock } from './core/clock.js';
-import { REDACT } from './core/redact.js';
+import type { Logger } from 'pino';
+import { SignatureLedger } from './core/directives/signature-ledger.js';
 import { PressgateRelayCore } from './core/relay-core.js';
-import { SignatureLedger } from './core/signature-ledger.js';
+import type { Clock } from './core/shared/clock.js';
 import { buildApp } from './http/build-app.js';
 import { statusPagePlugin, type VirtualRemoteControl } from './status-page/index.js';
 
@@ -39,13 +38,6 @@ export type Relay = {
   /** New remotes/mappings take effect at once; relay.*, directives.secret and alexa.* need a restart. */
   updateConfig(config: PressgateConfig): Promise<void>;
 };
-
-/** A pino logger that redacts every path the relay knows may carry a secret. */
-export function createRelayLogger(destination?: DestinationStream, level = 'info'): Logger {
-  return destination === undefined
-    ? pino({ level, redact: REDACT })
-    : pino({ level, redact: REDACT }, destination);
-}
 
 /** The relay as `pressgate run` runs it: the core plus its HTTP face on the configured address. */
 export function createRelay(options: RelayOptions): Relay {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { isPressgateError, PressgateConfig, type PressgateConfigInput } from '@pressgate/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RelayEvent } from '../ports.js';
-import { INSTANCE, simpleEntry } from './delivery.test-helpers.js';
-import { REDACT_PATHS } from './redact.js';
+import { REDACT_PATHS } from '../relay-logger.js';
+import { INSTANCE, simpleEntry } from './delivery/delivery.test-helpers.js';
 import { PressgateRelayCore } from './relay-core.js';
 import {
   captureLogs,

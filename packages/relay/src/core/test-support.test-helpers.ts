@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type Logger, pino } from 'pino';
 import { onTestFinished } from 'vitest';
-import { REDACT } from './redact.js';
+import { REDACT } from '../relay-logger.js';
 
 export type SeenRequest = {
   method: string;

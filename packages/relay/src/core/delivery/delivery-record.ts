@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { DeliveryOutcome, DeliveryRecord } from '../ports.js';
-import type { OutboxEntry } from './outbox.js';
+import type { DeliveryOutcome, DeliveryRecord } from '../../ports.js';
+import type { OutboxEntry } from '../outbox/outbox-file.js';
 
 /** How a delivery ended, before the entry's ids and times are added. */
 export type Finished = Omit<
@@ -63,16 +63,4 @@ export function expiredOutcome(attempts: number, maxEventAgeMs: number, last: La
     code: 'ERR_OUTBOX_EXPIRED',
     description: `not delivered within maxEventAgeMs (${maxEventAgeMs} ms)${last.code === undefined ? '' : `; last: ${last.code}${last.description === undefined ? '' : ` ${last.description}`}`}`,
   };
-}
-
-/**
- * The event's age counts from its device time, but never from later than when the relay took
- * it (a device time in the future must not push the deadline out); a bad stored time falls
- * back to the enqueue time.
- */
-export function ageOrigin(entry: Pick<OutboxEntry, 'createdAt' | 'enqueuedAt'>): number {
-  const created = Date.parse(entry.createdAt);
-  const enqueued = Date.parse(entry.enqueuedAt);
-  if (!Number.isFinite(created)) return enqueued;
-  return Number.isFinite(enqueued) ? Math.min(created, enqueued) : created;
 }

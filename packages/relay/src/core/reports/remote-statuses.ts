@@ -1,5 +1,5 @@
 import type { Connectivity, PressgateConfig } from '@pressgate/protocol';
-import type { RemoteStatus } from '../ports.js';
+import type { RemoteStatus } from '../../ports.js';
 
 export type RemoteUpdate = { connected: boolean; deviceId?: string; firmware?: string };
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { PressgateError } from '@pressgate/protocol';
 import { type Logger, pino } from 'pino';
-import type { DeliveryRecord, OutboxCounts } from '../ports.js';
-import { JournalFile, parseJournal } from './journal-file.js';
-import { ensureDataDir, JsonFileAdapter } from './json-file-store.js';
+import type { DeliveryRecord, OutboxCounts } from '../../ports.js';
+import { JournalFile, parseJournal } from '../store/journal-file.js';
+import { ensureDataDir, JsonFileAdapter } from '../store/json-file-store.js';
 import {
   applyFinish,
   DEFAULT_FAILURE_LIMIT,
@@ -18,8 +18,6 @@ import {
   replayJournal,
   schemaParser,
 } from './outbox-file.js';
-
-export { OUTBOX_FILE, OUTBOX_JOURNAL_FILE, OutboxEntry } from './outbox-file.js';
 
 const DEFAULT_COMPACT_AT_BYTES = 1024 * 1024;
 /** How long finish lines alone wait for an add's group to ride with, before they get their own. */

@@ -2,8 +2,8 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { isPressgateError } from '@pressgate/protocol';
 import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../test-support.test-helpers.js';
 import { ensureDataDir, openJsonStore } from './json-file-store.js';
-import { makeTempDir } from './test-support.test-helpers.js';
 
 type Counter = { version: 1; count: number };
 const defaults = (): Counter => ({ version: 1, count: 0 });

@@ -1,5 +1,6 @@
+import type { GatewayMessage } from '@pressgate/protocol';
 import { z } from 'zod';
-import type { StoreParser } from './json-file-store.js';
+import type { StoreParser } from '../store/json-file-store.js';
 
 export const OUTBOX_FILE = 'outbox.json';
 export const OUTBOX_JOURNAL_FILE = 'outbox.journal';
@@ -23,6 +24,9 @@ export const OutboxEntry = z.object({
   queue: z.string().optional(),
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
+
+/** An outbox entry as built, before it is stamped with its enqueue time. */
+export type PendingEntry = Omit<OutboxEntry, 'enqueuedAt' | 'message'> & { message: GatewayMessage };
 
 const DeliveryRecordSchema = z.object({
   messageId: z.string(),

@@ -1,18 +1,17 @@
 import { isPressgateError, PressgateError } from '@pressgate/protocol';
 import type { Logger } from 'pino';
-import type { LinkStatus, TokenService } from '../ports.js';
-import { type Clock, systemClock } from './clock.js';
-import type { JsonStore } from './json-file-store.js';
+import type { LinkStatus, TokenService } from '../../ports.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import type { JsonStore } from '../store/json-file-store.js';
+import { codeOf, relinkError } from './link-errors.js';
 import type { LwaClient, LwaTokens } from './lwa-client.js';
 import { raceAbort } from './race-abort.js';
 import { refreshRetryMs, refreshWaitMs } from './refresh-schedule.js';
-import { openTokenFile, type TokenFile } from './token-file.js';
+import { linkStatusOf, openTokenFile, type TokenFile } from './token-file.js';
 
 const DEFAULT_REFRESH_AHEAD_MS = 5 * 60_000;
 /** A token this close to expiry is never handed out, even when a refresh failed. */
 const EXPIRY_SAFETY_MS = 30_000;
-
-export { TOKENS_FILE, TokenFile } from './token-file.js';
 
 export type TokenManagerOptions = {
   dataDir: string;
@@ -74,17 +73,7 @@ export class TokenManager implements TokenService {
   }
 
   status(): LinkStatus {
-    const data = this.#store?.db.data;
-    if (data?.refreshToken === undefined) return { state: 'unlinked' };
-    const status: LinkStatus = {
-      state: data.relinkReason === undefined ? 'linked' : 'relink_required',
-    };
-    if (data.accessTokenExpiresAt !== undefined) {
-      status.accessTokenExpiresAt = new Date(data.accessTokenExpiresAt).toISOString();
-    }
-    if (data.relinkReason !== undefined) status.reason = data.relinkReason;
-    if (data.updatedAt !== undefined) status.updatedAt = data.updatedAt;
-    return status;
+    return linkStatusOf(this.#store?.db.data);
   }
 
   onLinkChange(listener: (status: LinkStatus) => void): () => void {
@@ -301,15 +290,4 @@ export class TokenManager implements TokenService {
     }
     return this.#store;
   }
-}
-
-function relinkError(reason: string): PressgateError {
-  return new PressgateError(
-    'ERR_LINK_RELINK_REQUIRED',
-    `the Alexa link is broken (${reason}); disable and enable the skill in the Alexa app to relink`,
-  );
-}
-
-function codeOf(error: unknown): string {
-  return isPressgateError(error) ? error.code : 'UNKNOWN';
 }

@@ -9,9 +9,10 @@
 import { writeSync } from 'node:fs';
 import { buildSimpleEvent, newMessageId, withScopeToken } from '@pressgate/protocol';
 import { pino } from 'pino';
-import { Delivery } from './delivery.js';
-import { GatewayClient } from './gateway-client.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
+import { Delivery } from '../delivery/delivery.js';
+import { GatewayClient } from '../delivery/gateway-client.js';
+import { Outbox } from './outbox.js';
+import type { OutboxEntry } from './outbox-file.js';
 
 /** Like delivery.test-helpers' simpleEntry, without importing vitest into this process. */
 function simpleEntry(endpointId: string): OutboxEntry {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseSent, simpleEntry, startHarness } from './delivery.test-helpers.js';
-import { readOutboxOnDisk, spawnCrashChild } from './outbox.test-helpers.js';
+import { readOutboxOnDisk, spawnCrashChild } from '../outbox/outbox.test-helpers.js';
 import {
   gatewayError,
   makeTempDir,
   type Reply,
   startScriptedServer,
   waitFor,
-} from './test-support.test-helpers.js';
+} from '../test-support.test-helpers.js';
+import { parseSent, simpleEntry, startHarness } from './delivery.test-helpers.js';
 
 const ok: Reply = { status: 202 };
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - (times[i] ?? 0));

@@ -2,16 +2,16 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPressgateError } from '@pressgate/protocol';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { LinkStatus } from '../ports.js';
-import type { Clock } from './clock.js';
-import { LwaClient } from './lwa-client.js';
+import type { LinkStatus } from '../../ports.js';
+import type { Clock } from '../shared/clock.js';
 import {
   captureLogs,
   lwaTokens,
   makeTempDir,
   type ScriptedHandler,
   startScriptedServer,
-} from './test-support.test-helpers.js';
+} from '../test-support.test-helpers.js';
+import { LwaClient } from './lwa-client.js';
 import { TokenManager } from './token-manager.js';
 
 async function setup(

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { PressgateError, SIGNATURE_TOLERANCE_S } from '@pressgate/protocol';
 import { type Logger, pino } from 'pino';
-import { JournalFile, parseJournal } from './journal-file.js';
-import { ensureDataDir, JsonFileAdapter, type StoreParser } from './json-file-store.js';
+import { JournalFile, parseJournal } from '../store/journal-file.js';
+import { ensureDataDir, JsonFileAdapter, type StoreParser } from '../store/json-file-store.js';
 
 export const SIGNATURES_FILE = 'signatures.journal';
 

@@ -2,10 +2,11 @@ import { mkdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPressgateError } from '@pressgate/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { simpleEntry } from './delivery.test-helpers.js';
-import { OUTBOX_FILE, OUTBOX_JOURNAL_FILE, Outbox, type OutboxEntry } from './outbox.js';
+import { simpleEntry } from '../delivery/delivery.test-helpers.js';
+import { captureLogs, makeTempDir } from '../test-support.test-helpers.js';
+import { Outbox } from './outbox.js';
 import { readOutboxOnDisk, spawnCrashChild } from './outbox.test-helpers.js';
-import { captureLogs, makeTempDir } from './test-support.test-helpers.js';
+import { OUTBOX_FILE, OUTBOX_JOURNAL_FILE, type OutboxEntry } from './outbox-file.js';
 
 async function openOutbox(
   dataDir: string,

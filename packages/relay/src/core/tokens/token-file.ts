@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type JsonStore, openJsonStore } from './json-file-store.js';
+import type { LinkStatus } from '../../ports.js';
+import { type JsonStore, openJsonStore } from '../store/json-file-store.js';
 
 export const TOKENS_FILE = 'tokens.json';
 
@@ -13,6 +14,20 @@ export const TokenFile = z.object({
   relinkReason: z.string().optional(),
 });
 export type TokenFile = z.infer<typeof TokenFile>;
+
+/** The link as status shows it: never a token, only its expiry. */
+export function linkStatusOf(data: TokenFile | undefined): LinkStatus {
+  if (data?.refreshToken === undefined) return { state: 'unlinked' };
+  const status: LinkStatus = {
+    state: data.relinkReason === undefined ? 'linked' : 'relink_required',
+  };
+  if (data.accessTokenExpiresAt !== undefined) {
+    status.accessTokenExpiresAt = new Date(data.accessTokenExpiresAt).toISOString();
+  }
+  if (data.relinkReason !== undefined) status.reason = data.relinkReason;
+  if (data.updatedAt !== undefined) status.updatedAt = data.updatedAt;
+  return status;
+}
 
 /** Opens `<dataDir>/tokens.json`; a missing file is an empty (unlinked) one. */
 export function openTokenFile(dataDir: string): Promise<JsonStore<TokenFile>> {

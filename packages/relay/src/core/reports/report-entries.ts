@@ -4,13 +4,9 @@ import {
   buildDeleteReport,
   type Connectivity,
   type DiscoveryEndpoint,
-  type GatewayMessage,
   newMessageId,
 } from '@pressgate/protocol';
-import type { OutboxEntry } from './outbox.js';
-
-/** An outbox entry before it is stamped with its enqueue time. */
-export type PendingEntry = Omit<OutboxEntry, 'enqueuedAt' | 'message'> & { message: GatewayMessage };
+import type { PendingEntry } from '../outbox/outbox-file.js';
 
 /** Discovery reports share one delivery queue, so they reach Alexa in order. */
 const DISCOVERY_QUEUE = 'alexa-discovery';

@@ -1,10 +1,8 @@
 import { buildSimpleEvent, newMessageId, withScopeToken } from '@pressgate/protocol';
 import { onTestFinished } from 'vitest';
-import type { DeliveryRecord } from '../ports.js';
-import { Delivery } from './delivery.js';
-import { GatewayClient } from './gateway-client.js';
-import { LwaClient } from './lwa-client.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
+import type { DeliveryRecord } from '../../ports.js';
+import { Outbox } from '../outbox/outbox.js';
+import type { OutboxEntry } from '../outbox/outbox-file.js';
 import {
   captureLogs,
   lwaTokens,
@@ -12,8 +10,11 @@ import {
   type ScriptedHandler,
   startScriptedServer,
   waitFor,
-} from './test-support.test-helpers.js';
-import { TokenManager } from './token-manager.js';
+} from '../test-support.test-helpers.js';
+import { LwaClient } from '../tokens/lwa-client.js';
+import { TokenManager } from '../tokens/token-manager.js';
+import { Delivery } from './delivery.js';
+import { GatewayClient } from './gateway-client.js';
 
 export const INSTANCE = '4f0c8a3e-2b7d-4c1e-9a55-0d6f3b2e7c10';
 

@@ -14,8 +14,8 @@ import {
   discoverDirective,
   startHarness,
   testConfig,
-} from '../http/http.test-helpers.js';
-import { createRelay } from '../relay.js';
+} from '../../http/http.test-helpers.js';
+import { createRelay } from '../../relay.js';
 import { SIGNATURES_FILE, SignatureLedger, type SignatureLedgerOptions } from './signature-ledger.js';
 
 const NOW_S = 1_800_000_000;

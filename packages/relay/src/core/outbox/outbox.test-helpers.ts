@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { parseJournal } from './journal-file.js';
+import { parseJournal } from '../store/journal-file.js';
 import {
   DEFAULT_RECORD_LIMIT,
   OUTBOX_FILE,
@@ -13,7 +13,7 @@ import {
   schemaParser,
 } from './outbox-file.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..', '..');
 const CHILD = join(import.meta.dirname, 'outbox-crash-child.test-helpers.ts');
 
 async function readOrEmpty(file: string): Promise<string> {

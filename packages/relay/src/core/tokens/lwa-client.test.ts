@@ -1,7 +1,7 @@
 import { isPressgateError } from '@pressgate/protocol';
 import { describe, expect, it } from 'vitest';
+import { lwaTokens, type Reply, startScriptedServer } from '../test-support.test-helpers.js';
 import { LwaClient } from './lwa-client.js';
-import { lwaTokens, type Reply, startScriptedServer } from './test-support.test-helpers.js';
 
 const SECRET = 'client-secret-do-not-log';
 

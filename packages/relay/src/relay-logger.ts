@@ -1,4 +1,4 @@
-import type { LoggerOptions } from 'pino';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 
 /**
  * Log paths that may carry a token, secret, authorization code or signature.
@@ -47,3 +47,10 @@ export const REDACT: NonNullable<LoggerOptions['redact']> = {
   paths: [...REDACT_PATHS],
   censor: '[redacted]',
 };
+
+/** A pino logger that redacts every path the relay knows may carry a secret. */
+export function createRelayLogger(destination?: DestinationStream, level = 'info'): Logger {
+  return destination === undefined
+    ? pino({ level, redact: REDACT })
+    : pino({ level, redact: REDACT }, destination);
+}
