@@ -1,25 +1,8 @@
-export { Delivery } from './core/delivery/delivery.js';
-export { GatewayClient, type GatewayResult } from './core/delivery/gateway-client.js';
-export { Outbox } from './core/outbox/outbox.js';
+// The relay's public surface: what the CLI and the cross-package tests use. The parts behind it
+// (core/, http/, status-page/) are internal to this package.
 export { OUTBOX_FILE } from './core/outbox/outbox-file.js';
-export { PressgateRelayCore } from './core/relay-core.js';
 export { remoteToEndpoint } from './core/reports/remote-endpoint.js';
-export type { RemoteUpdate } from './core/reports/remote-statuses.js';
-export { LwaClient } from './core/tokens/lwa-client.js';
-export { TOKENS_FILE } from './core/tokens/token-file.js';
-export { TokenManager } from './core/tokens/token-manager.js';
-export { type AppDeps, buildApp, DEFAULT_BODY_LIMIT_BYTES } from './http/build-app.js';
-export { GestureBody } from './http/gestures-route.js';
-export {
-  ERROR_STATUS,
-  type ErrorBody,
-  errorBody,
-  HttpError,
-  type HttpErrorCode,
-} from './http/http-errors.js';
-export { METRICS_CONTENT_TYPE } from './http/metrics.js';
-export { isLoopbackAddress } from './http/request-auth.js';
-export * from './ports.js';
+export type { DeliveryRecord, GestureInput, IngestResult, RelayEvent } from './ports.js';
 export { createRelay, type Relay, type RelayOptions } from './relay.js';
-export { createRelayLogger, REDACT, REDACT_PATHS } from './relay-logger.js';
-export * from './status-page/index.js';
+export { createRelayLogger } from './relay-logger.js';
+export { type PressRouteOptions, pressRoute } from './status-page/press-route.js';

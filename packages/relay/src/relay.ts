@@ -6,7 +6,7 @@ import { SignatureLedger } from './core/directives/signature-ledger.js';
 import { PressgateRelayCore } from './core/relay-core.js';
 import type { Clock } from './core/shared/clock.js';
 import { buildApp } from './http/build-app.js';
-import { statusPagePlugin, type VirtualRemoteControl } from './status-page/index.js';
+import { statusPagePlugin } from './status-page/plugin.js';
 
 export type RelayOptions = {
   config: PressgateConfig;
@@ -19,11 +19,13 @@ export type RelayOptions = {
   clock?: Clock;
   /** SSE heartbeat interval; default 15 s. */
   heartbeatMs?: number;
-  /** The demo's simulated remote, pressable from the status page (loopback only). */
-  virtualRemote?: VirtualRemoteControl;
 };
 
 export type Relay = {
+  /**
+   * The HTTP face. Routes a program adds (the demo's press route) are registered on it before
+   * `start`, which listens.
+   */
   readonly app: FastifyInstance;
   readonly core: PressgateRelayCore;
   /** http://host:port once started; undefined before. */
@@ -43,41 +45,14 @@ export type Relay = {
 export function createRelay(options: RelayOptions): Relay {
   const { config, logger } = options;
   const log = logger.child({ component: 'relay' });
-  const core = new PressgateRelayCore({
-    config,
-    logger,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.gatewayRequestTimeoutMs === undefined
-      ? {}
-      : { gatewayRequestTimeoutMs: options.gatewayRequestTimeoutMs }),
-    ...(options.lwaRequestTimeoutMs === undefined
-      ? {}
-      : { lwaRequestTimeoutMs: options.lwaRequestTimeoutMs }),
-    ...(options.stopDrainMs === undefined ? {} : { stopDrainMs: options.stopDrainMs }),
-  });
-  const { clock } = options;
-  const nowMs = (): number => clock?.now() ?? Date.now();
+  const core = createCore(options);
+  const nowMs = (): number => options.clock?.now() ?? Date.now();
   // Accepted directive signatures, on disk before a directive is processed: a restart does
   // not reopen the replay window.
   const signatures = new SignatureLedger({ dataDir: config.relay.dataDir, logger });
-  const app = buildApp({
-    core,
-    logger,
-    signatures,
-    directiveSecret: config.directives.secret,
-    apiToken: config.relay.apiToken,
-    discovery: () => core.discoveryEndpoints(),
-    connectivity: (endpointId) => core.connectivity(endpointId),
-    ...(options.clock === undefined ? {} : { nowMs: options.clock.now }),
-    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
-  });
-  app.addHook('onClose', async () => {
-    await core.stop();
-    await signatures.close();
-  });
-
+  const app = createApp(options, core, signatures);
   let current = config;
-  void app.register(statusPagePlugin, { config: () => current, virtualRemote: options.virtualRemote });
+  void app.register(statusPagePlugin, { config: () => current });
   let url: string | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -93,37 +68,25 @@ export function createRelay(options: RelayOptions): Relay {
     }
     try {
       signal?.throwIfAborted();
-      await app.listen({
-        host: config.relay.host,
-        port: config.relay.port,
-        ...(signal === undefined ? {} : { signal }),
-      });
+      const { host, port } = config.relay;
+      await app.listen({ host, port, ...(signal === undefined ? {} : { signal }) });
     } catch (error) {
       await core.stop().catch(() => undefined);
       await signatures.close().catch(() => undefined);
       throw error;
     }
-    const address = app.server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    url = `http://${host}:${address.port}`;
+    url = listeningUrl(app);
     log.info({ url }, 'relay listening');
     return url;
   };
 
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      await app.close();
-      log.info('relay stopped');
-    })();
+    stopping ??= app.close().then(() => log.info('relay stopped'));
     return stopping;
   };
 
   const updateConfig = async (next: PressgateConfig): Promise<void> => {
-    const needsRestart =
-      JSON.stringify(next.relay) !== JSON.stringify(current.relay) ||
-      JSON.stringify(next.alexa) !== JSON.stringify(current.alexa) ||
-      next.directives.secret !== current.directives.secret;
-    if (needsRestart) {
+    if (needsRestart(current, next)) {
       log.warn('relay, alexa or directives settings changed: they take effect after a restart');
     }
     current = next;
@@ -140,4 +103,59 @@ export function createRelay(options: RelayOptions): Relay {
     stop,
     updateConfig,
   };
+}
+
+function createCore(options: RelayOptions): PressgateRelayCore {
+  return new PressgateRelayCore({
+    config: options.config,
+    logger: options.logger,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.gatewayRequestTimeoutMs === undefined
+      ? {}
+      : { gatewayRequestTimeoutMs: options.gatewayRequestTimeoutMs }),
+    ...(options.lwaRequestTimeoutMs === undefined
+      ? {}
+      : { lwaRequestTimeoutMs: options.lwaRequestTimeoutMs }),
+    ...(options.stopDrainMs === undefined ? {} : { stopDrainMs: options.stopDrainMs }),
+  });
+}
+
+/** The HTTP face over the core; closing it stops the core (flushing the outbox) and the ledger. */
+function createApp(
+  options: RelayOptions,
+  core: PressgateRelayCore,
+  signatures: SignatureLedger,
+): FastifyInstance {
+  const { config } = options;
+  const app = buildApp({
+    core,
+    logger: options.logger,
+    signatures,
+    directiveSecret: config.directives.secret,
+    apiToken: config.relay.apiToken,
+    discovery: () => core.discoveryEndpoints(),
+    connectivity: (endpointId) => core.connectivity(endpointId),
+    ...(options.clock === undefined ? {} : { nowMs: options.clock.now }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  });
+  app.addHook('onClose', async () => {
+    await core.stop();
+    await signatures.close();
+  });
+  return app;
+}
+
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** relay.*, alexa.* and directives.secret are read once, at start. */
+function needsRestart(current: PressgateConfig, next: PressgateConfig): boolean {
+  return (
+    JSON.stringify(next.relay) !== JSON.stringify(current.relay) ||
+    JSON.stringify(next.alexa) !== JSON.stringify(current.alexa) ||
+    next.directives.secret !== current.directives.secret
+  );
 }

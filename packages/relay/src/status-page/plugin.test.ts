@@ -4,7 +4,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startHarness } from '../http/http.test-helpers.js';
 import { PAGE_SCRIPT, PRESS_HEADER } from './page-script.js';
-import { type PressAction, type StatusPageOptions, statusPagePlugin } from './plugin.js';
+import { statusPagePlugin } from './plugin.js';
+import { type PressAction, pressRoute } from './press-route.js';
 import { pageTestConfig, SECRETS } from './status-page.test-helpers.js';
 
 const PRESS_HEADERS = { [PRESS_HEADER]: '1' };
@@ -17,16 +18,17 @@ async function pageApp(
   const presses: Press[] = [];
   const app = Fastify();
   onTestFinished(() => app.close());
-  const pluginOptions: StatusPageOptions = { config: options.config ?? pageTestConfig };
+  const config = options.config ?? pageTestConfig;
+  await app.register(statusPagePlugin, { config });
   if (options.virtualRemote !== false) {
-    pluginOptions.virtualRemote = {
+    await app.register(pressRoute, {
+      config,
       press: async (remoteId, button, action) => {
         if (options.failPress === true) throw new Error('the virtual remote is not running');
         presses.push({ remoteId, button, action });
       },
-    };
+    });
   }
-  await app.register(statusPagePlugin, pluginOptions);
   await app.ready();
   return { app, presses };
 }
@@ -248,11 +250,10 @@ describe('inside the relay app', () => {
   it('serves the page next to /v1/status and takes a bodiless press under buildApp', async () => {
     const harness = await startHarness();
     const presses: Press[] = [];
-    await harness.app.register(statusPagePlugin, {
+    await harness.app.register(statusPagePlugin, { config: () => harness.config });
+    await harness.app.register(pressRoute, {
       config: () => harness.config,
-      virtualRemote: {
-        press: async (remoteId, button, action) => void presses.push({ remoteId, button, action }),
-      },
+      press: async (remoteId, button, action) => void presses.push({ remoteId, button, action }),
     });
     const page = await harness.app.inject({ method: 'GET', url: '/' });
     expect(page.statusCode).toBe(200);
