@@ -4,8 +4,7 @@
  * to a real emulator, with a virtual remote whose edges go through the real
  * gesture decoder into core.ingest.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Emulator, startEmulator } from '@pressgate/emulator';
@@ -18,6 +17,7 @@ import {
 } from '@pressgate/protocol';
 import type { GestureInput, PressRouteOptions } from '@pressgate/relay';
 import { createRelay, createRelayLogger, pressRoute, type Relay } from '@pressgate/relay';
+import { freshDir, waitFor } from '@pressgate/test-kit';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { HAS_CHROMIUM, launchBrowser, watchErrors } from './fixtures/browser.js';
@@ -116,18 +116,6 @@ function decodingVirtualRemote(
   };
 }
 
-async function waitFor<T>(what: string, check: () => T | undefined, seen: () => unknown): Promise<T> {
-  const deadline = performance.now() + 10_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; seen: ${JSON.stringify(seen())}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** Every accessToken / refreshToken value in the relay's token file. */
 function tokenValues(json: unknown, found: string[] = []): string[] {
   if (json === null || typeof json !== 'object') return found;
@@ -159,8 +147,7 @@ type Stack = {
 
 /** A real emulator, and the real relay (page plugin and virtual remote included) on 127.0.0.1:0; all closed after the test. */
 async function startStack(): Promise<Stack> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-status-page-'));
-  onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+  const dataDir = await freshDir('pressgate-status-page-');
   const emulator = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
   onTestFinished(() => emulator.close());
   const config = PressgateConfig.parse(configInput(dataDir, emulator.gatewayUrl, emulator.lwaTokenUrl));

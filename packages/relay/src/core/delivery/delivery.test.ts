@@ -1,13 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { readOutboxOnDisk, spawnCrashChild } from '../outbox/outbox.test-helpers.js';
 import {
+  freshDir,
   gatewayError,
-  makeTempDir,
+  parseSent,
   type Reply,
+  readOutboxOnDisk,
+  simpleEntry,
+  spawnCrashChild,
+  startDeliveryHarness,
   startScriptedServer,
   waitFor,
-} from '../test-support.test-helpers.js';
-import { parseSent, simpleEntry, startHarness } from './delivery.test-helpers.js';
+} from '@pressgate/test-kit';
+import { describe, expect, it } from 'vitest';
 
 const ok: Reply = { status: 202 };
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - (times[i] ?? 0));
@@ -15,7 +18,7 @@ const gaps = (times: number[]) => times.slice(1).map((at, i) => at - (times[i] ?
 describe('delivery', () => {
   it('writes the event to outbox.json before the first send, sends it with the token, and removes it', async () => {
     let onDiskAtSend: unknown;
-    const h = await startHarness({
+    const h = await startDeliveryHarness({
       gateway: async () => {
         const file = await readOutboxOnDisk(h.dataDir);
         onDiskAtSend = file.pending.map((entry: { messageId: string }) => entry.messageId);
@@ -48,7 +51,7 @@ describe('delivery', () => {
   });
 
   it('treats 204 as delivered', async () => {
-    const h = await startHarness({ gateway: () => ({ status: 204 }) });
+    const h = await startDeliveryHarness({ gateway: () => ({ status: 204 }) });
     await h.delivery.enqueue(simpleEntry());
     expect((await h.waitForRecords(1))[0]).toMatchObject({ outcome: 'delivered', status: 204 });
   });
@@ -60,7 +63,7 @@ describe('delivery', () => {
       gatewayError(429, 'THROTTLING_EXCEPTION'),
       ok,
     ];
-    const h = await startHarness({ gateway: (_request, i) => script[i] ?? ok });
+    const h = await startDeliveryHarness({ gateway: (_request, i) => script[i] ?? ok });
     const entry = simpleEntry();
     await h.delivery.enqueue(entry);
     const [record] = await h.waitForRecords(1);
@@ -78,7 +81,9 @@ describe('delivery', () => {
   });
 
   it('gives up after 3 resends of 429 and dead-letters with the code', async () => {
-    const h = await startHarness({ gateway: () => gatewayError(429, 'THROTTLING_EXCEPTION', 'slow down') });
+    const h = await startDeliveryHarness({
+      gateway: () => gatewayError(429, 'THROTTLING_EXCEPTION', 'slow down'),
+    });
     await h.delivery.enqueue(simpleEntry());
     const [record] = await h.waitForRecords(1);
     expect(record).toMatchObject({
@@ -96,7 +101,7 @@ describe('delivery', () => {
   });
 
   it('on 401 refreshes once and resends with the new token', async () => {
-    const h = await startHarness({
+    const h = await startDeliveryHarness({
       gateway: (_request, i) => (i === 0 ? gatewayError(401, 'INVALID_ACCESS_TOKEN_EXCEPTION') : ok),
     });
     await h.delivery.enqueue(simpleEntry());
@@ -115,7 +120,9 @@ describe('delivery', () => {
   });
 
   it('a second 401 after the refresh means relink_required', async () => {
-    const h = await startHarness({ gateway: () => gatewayError(401, 'INVALID_ACCESS_TOKEN_EXCEPTION') });
+    const h = await startDeliveryHarness({
+      gateway: () => gatewayError(401, 'INVALID_ACCESS_TOKEN_EXCEPTION'),
+    });
     await h.delivery.enqueue(simpleEntry());
     const [record] = await h.waitForRecords(1);
     expect(record).toMatchObject({ outcome: 'relink_required', status: 401, attempts: 2 });
@@ -134,7 +141,7 @@ describe('delivery', () => {
     [404, 'ACCOUNT_NOT_FOUND_EXCEPTION'],
     [404, 'SKILL_NOT_FOUND_EXCEPTION'],
   ])('%i %s -> relink_required; later events stay unsent until they expire', async (status, code) => {
-    const h = await startHarness({ gateway: () => gatewayError(status, code), maxEventAgeMs: 1_000 });
+    const h = await startDeliveryHarness({ gateway: () => gatewayError(status, code), maxEventAgeMs: 1_000 });
     await h.delivery.enqueue(simpleEntry('living-room'));
     await h.delivery.enqueue(simpleEntry('living-room'));
     const records = await h.waitForRecords(2, 5_000);
@@ -149,7 +156,7 @@ describe('delivery', () => {
     [400, 'INVALID_REQUEST_EXCEPTION'],
     [413, 'REQUEST_ENTITY_TOO_LARGE_EXCEPTION'],
   ])('%i %s -> dead-letter with code and description, never resent', async (status, code) => {
-    const h = await startHarness({ gateway: () => gatewayError(status, code, 'bad event') });
+    const h = await startDeliveryHarness({ gateway: () => gatewayError(status, code, 'bad event') });
     await h.delivery.enqueue(simpleEntry());
     const [record] = await h.waitForRecords(1);
     expect(record).toMatchObject({
@@ -168,7 +175,7 @@ describe('delivery', () => {
   it('retries network errors with growing backoff until maxEventAgeMs, then expires and sends nothing more', async () => {
     // Harness backoff: 50 ms doubling to 200 ms. Send starts are taken on delivery's own clock
     // (Date.now) at the call, so the bounds below hold however slow the machine is.
-    const h = await startHarness({ gateway: () => 'destroy', maxEventAgeMs: 1_200 });
+    const h = await startDeliveryHarness({ gateway: () => 'destroy', maxEventAgeMs: 1_200 });
     const created = Date.now();
     await h.delivery.enqueue(simpleEntry('living-room', created));
     const [record] = await h.waitForRecords(1);
@@ -191,7 +198,11 @@ describe('delivery', () => {
   });
 
   it('bounds a hung send by the time left to the event, not the full request timeout', async () => {
-    const h = await startHarness({ gateway: () => 'hang', maxEventAgeMs: 800, requestTimeoutMs: 10_000 });
+    const h = await startDeliveryHarness({
+      gateway: () => 'hang',
+      maxEventAgeMs: 800,
+      requestTimeoutMs: 10_000,
+    });
     const created = Date.now();
     const started = performance.now();
     await h.delivery.enqueue(simpleEntry('living-room', created));
@@ -206,7 +217,7 @@ describe('delivery', () => {
   });
 
   it('counts the age from the enqueue time when the device time is in the future', async () => {
-    const h = await startHarness({ gateway: () => 'destroy', maxEventAgeMs: 600 });
+    const h = await startDeliveryHarness({ gateway: () => 'destroy', maxEventAgeMs: 600 });
     const enqueued = Date.now();
     await h.delivery.enqueue(simpleEntry('living-room', enqueued + 60_000, undefined, enqueued));
     const [record] = await h.waitForRecords(1, 5_000);
@@ -215,7 +226,11 @@ describe('delivery', () => {
   });
 
   it('reports timeouts as their own kind and expires the event', async () => {
-    const h = await startHarness({ gateway: () => 'hang', maxEventAgeMs: 1_000, requestTimeoutMs: 300 });
+    const h = await startDeliveryHarness({
+      gateway: () => 'hang',
+      maxEventAgeMs: 1_000,
+      requestTimeoutMs: 300,
+    });
     await h.delivery.enqueue(simpleEntry());
     const [record] = await h.waitForRecords(1);
     expect(record).toMatchObject({ outcome: 'expired' });
@@ -224,7 +239,7 @@ describe('delivery', () => {
   });
 
   it('never sends an event already past maxEventAgeMs', async () => {
-    const h = await startHarness({ gateway: () => ok, maxEventAgeMs: 1_000 });
+    const h = await startDeliveryHarness({ gateway: () => ok, maxEventAgeMs: 1_000 });
     await h.delivery.enqueue(simpleEntry('living-room', Date.now() - 1_500));
     const [record] = await h.waitForRecords(1);
     expect(record).toMatchObject({ outcome: 'expired', attempts: 0, code: 'ERR_OUTBOX_EXPIRED' });
@@ -232,7 +247,7 @@ describe('delivery', () => {
   });
 
   it('while unlinked keeps events pending (never sent), and sends them once AcceptGrant arrives', async () => {
-    const h = await startHarness({ gateway: () => ok, linked: false, maxEventAgeMs: 5_000 });
+    const h = await startDeliveryHarness({ gateway: () => ok, linked: false, maxEventAgeMs: 5_000 });
     const entry = simpleEntry();
     await h.delivery.enqueue(entry);
     await waitFor('the delivery to ask for a token', () =>
@@ -246,7 +261,7 @@ describe('delivery', () => {
   });
 
   it('while unlinked expires events it could never send', async () => {
-    const h = await startHarness({ gateway: () => ok, linked: false, maxEventAgeMs: 1_000 });
+    const h = await startDeliveryHarness({ gateway: () => ok, linked: false, maxEventAgeMs: 1_000 });
     await h.delivery.enqueue(simpleEntry());
     const [record] = await h.waitForRecords(1);
     expect(record).toMatchObject({ outcome: 'expired', attempts: 0 });
@@ -256,7 +271,7 @@ describe('delivery', () => {
 
   it('keeps one event in flight per endpoint, in order, and runs endpoints in parallel', async () => {
     const releases: (() => void)[] = [];
-    const h = await startHarness({
+    const h = await startDeliveryHarness({
       gateway: () =>
         new Promise<Reply>((resolve) => {
           releases.push(() => resolve(ok));
@@ -289,7 +304,7 @@ describe('delivery', () => {
   });
 
   it('refreshes exactly once when the token expires during a burst, and never sends the old token', async () => {
-    const h = await startHarness({
+    const h = await startDeliveryHarness({
       gateway: () => ok,
       lwa: (_request, i) =>
         i === 0
@@ -310,7 +325,7 @@ describe('delivery', () => {
 
 describe('delivery after a crash', () => {
   it('resends an event with its original messageId when the process died between send and finish', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const first = await startScriptedServer('/v3/events', () => 'hang');
     const run = spawnCrashChild(['deliver', dataDir, first.url]);
     const [sentBefore] = await waitFor(
@@ -325,7 +340,7 @@ describe('delivery after a crash', () => {
     const messageId = parseSent(sentBefore?.body ?? '{}').messageId;
     expect(run.printed()).toEqual([messageId]);
     expect((await readOutboxOnDisk(dataDir)).pending.map((entry) => entry.messageId)).toEqual([messageId]);
-    const h = await startHarness({ gateway: () => ok, dataDir });
+    const h = await startDeliveryHarness({ gateway: () => ok, dataDir });
     const [record] = await h.waitForRecords(1);
     expect(record).toMatchObject({ outcome: 'delivered', messageId, attempts: 1 });
     expect(h.gateway.requests.map((request) => parseSent(request.body).messageId)).toEqual([messageId]);

@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '@pressgate/emulator';
 import { isPressgateError, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
-import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   acceptGrantDirective,
-  CLIENT_ID,
-  CLIENT_SECRET,
   captureLogs,
-  DIRECTIVE_SECRET,
   discoverDirective,
-  startHarness,
-  testConfig,
-} from '../../http/http.test-helpers.js';
+  HARNESS_CLIENT_ID,
+  HARNESS_CLIENT_SECRET,
+  HARNESS_DIRECTIVE_SECRET,
+  harnessConfig,
+  startHttpHarness,
+} from '@pressgate/test-kit';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createRelay } from '../../relay.js';
 import { SIGNATURES_FILE, SignatureLedger, type SignatureLedgerOptions } from './signature-ledger.js';
 
@@ -138,11 +138,14 @@ describe('SignatureLedger', () => {
 describe('POST /alexa/directive with the ledger', () => {
   it('refuses a replay after a restart: 401 and no second token request', async () => {
     const dataDir = await tempDir();
-    const emulator = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    const emulator = await startEmulator({
+      clientId: HARNESS_CLIENT_ID,
+      clientSecret: HARNESS_CLIENT_SECRET,
+    });
     onTestFinished(() => emulator.close());
-    const config = testConfig({ dataDir, emulator });
+    const config = harnessConfig({ dataDir, emulator });
     const body = JSON.stringify(acceptGrantDirective(emulator.issueAuthorizationCode()));
-    const signature = signDirective(DIRECTIVE_SECRET, body, Math.floor(Date.now() / 1000));
+    const signature = signDirective(HARNESS_DIRECTIVE_SECRET, body, Math.floor(Date.now() / 1000));
     const post = (url: string, payload: string, header: string): Promise<Response> =>
       fetch(`${url}/alexa/directive`, {
         method: 'POST',
@@ -171,7 +174,7 @@ describe('POST /alexa/directive with the ledger', () => {
     const fresh = await post(
       url,
       discover,
-      signDirective(DIRECTIVE_SECRET, discover, Math.floor(Date.now() / 1000)),
+      signDirective(HARNESS_DIRECTIVE_SECRET, discover, Math.floor(Date.now() / 1000)),
     );
     expect(fresh.status).toBe(200);
     const hex = signature.slice(signature.indexOf('v1=') + 3);
@@ -181,7 +184,7 @@ describe('POST /alexa/directive with the ledger', () => {
 
   it('processes nothing when the signature cannot be recorded (ledger not open): 503, no token request', async () => {
     const ledger = new SignatureLedger({ dataDir: await tempDir() });
-    const h = await startHarness({ app: { signatures: ledger } });
+    const h = await startHttpHarness({ app: { signatures: ledger } });
     const response = await h.postDirective(acceptGrantDirective(h.emulator.issueAuthorizationCode()));
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ code: 'ERR_RELAY_NOT_STARTED' });

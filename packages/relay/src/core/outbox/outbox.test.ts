@@ -1,11 +1,9 @@
 import { mkdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPressgateError } from '@pressgate/protocol';
+import { captureLogs, freshDir, readOutboxOnDisk, simpleEntry, spawnCrashChild } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { simpleEntry } from '../delivery/delivery.test-helpers.js';
-import { captureLogs, makeTempDir } from '../test-support.test-helpers.js';
 import { Outbox } from './outbox.js';
-import { readOutboxOnDisk, spawnCrashChild } from './outbox.test-helpers.js';
 import { OUTBOX_FILE, OUTBOX_JOURNAL_FILE, type OutboxEntry } from './outbox-file.js';
 
 async function openOutbox(
@@ -41,7 +39,7 @@ const finished = (entry: OutboxEntry, outcome: 'delivered' | 'expired' | 'dead_l
 
 describe('outbox', () => {
   it('takes a failed add back out of memory, so neither status nor a later write shows it', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     // Every group is a compaction (temp file, rename). The service usually runs as root, where a
     // read-only mode does not stop writes: a directory where the temp file goes does.
     const { outbox } = await openOutbox(dataDir, { compactAtBytes: 1 });
@@ -67,7 +65,7 @@ describe('outbox', () => {
   });
 
   it('keeps the last failures in their own ring, whatever number of deliveries follow, across a reopen', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const { outbox } = await openOutbox(dataDir, { recordLimit: 5, failureLimit: 2 });
     const entries = Array.from({ length: 23 }, () => simpleEntry());
     for (const entry of entries) await outbox.add(entry);
@@ -86,7 +84,7 @@ describe('outbox', () => {
   });
 
   it('each of many concurrent adds is on disk when it resolves, and survives a reopen', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const { outbox } = await openOutbox(dataDir);
     const entries = Array.from({ length: 120 }, (_unused, i) => simpleEntry(`endpoint-${i % 4}`));
     const missing: string[] = [];
@@ -113,7 +111,7 @@ describe('outbox', () => {
   });
 
   it('keeps every add that resolved when the process is SIGKILLed mid-burst', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const killAfter = 40 + Math.floor(Math.random() * 160);
     const run = spawnCrashChild(['burst', dataDir, String(killAfter)]);
     expect(await run.exited).toBe('SIGKILL');
@@ -130,7 +128,7 @@ describe('outbox', () => {
   }, 30_000);
 
   it('folds the journal into outbox.json once it passes compactAtBytes', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const { outbox } = await openOutbox(dataDir, { compactAtBytes: 4_000 });
     const entries = Array.from({ length: 30 }, () => simpleEntry());
     for (const entry of entries) await outbox.add(entry);
@@ -144,7 +142,7 @@ describe('outbox', () => {
   });
 
   it('drops a torn last journal line with a warning; earlier lines survive and the journal stays usable', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const [a, b, c] = [simpleEntry(), simpleEntry(), simpleEntry()];
     const journal = join(dataDir, OUTBOX_JOURNAL_FILE);
     const torn = line(3, { add: c }).slice(0, 60);
@@ -163,7 +161,7 @@ describe('outbox', () => {
   });
 
   it('refuses a journal damaged before intact lines, names it, and leaves it alone', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const journal = join(dataDir, OUTBOX_JOURNAL_FILE);
     const text = `${line(1, { add: simpleEntry() })}{"s":2,"add":\n${line(3, { add: simpleEntry() })}`;
     await writeFile(journal, text);
@@ -175,7 +173,7 @@ describe('outbox', () => {
   });
 
   it('replays nothing twice after a crash between writing outbox.json and emptying the journal', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const [a, b, c] = [simpleEntry(), simpleEntry(), simpleEntry()];
     const snapshot = {
       version: 1,

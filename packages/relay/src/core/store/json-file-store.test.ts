@@ -1,8 +1,8 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPressgateError } from '@pressgate/protocol';
+import { freshDir } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { makeTempDir } from '../test-support.test-helpers.js';
 import { ensureDataDir, openJsonStore } from './json-file-store.js';
 
 type Counter = { version: 1; count: number };
@@ -18,7 +18,7 @@ async function mode(path: string): Promise<number> {
 
 describe('json file store', () => {
   it('treats a missing file as the default value and creates the data dir 0700', async () => {
-    const root = await makeTempDir();
+    const root = await freshDir();
     const dataDir = join(root, 'nested', 'data');
     const { db } = await openJsonStore({ dataDir, name: 'counter.json', defaultData: defaults, parse });
     expect(db.data).toEqual({ version: 1, count: 0 });
@@ -27,7 +27,7 @@ describe('json file store', () => {
   });
 
   it('writes durably (0600, no temp file left) and reads back what it wrote', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const first = await openJsonStore({ dataDir, name: 'counter.json', defaultData: defaults, parse });
     first.db.data.count = 7;
     await first.db.write();
@@ -40,7 +40,7 @@ describe('json file store', () => {
   });
 
   it('keeps call order when writes overlap', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const { db, adapter } = await openJsonStore({
       dataDir,
       name: 'counter.json',
@@ -58,7 +58,7 @@ describe('json file store', () => {
   });
 
   it('tightens loose modes of an existing dir and file', async () => {
-    const root = await makeTempDir();
+    const root = await freshDir();
     const dataDir = join(root, 'data');
     await mkdir(dataDir, { mode: 0o755 });
     await chmod(dataDir, 0o755);
@@ -75,7 +75,7 @@ describe('json file store', () => {
   });
 
   it('ignores a temp file left by a crash mid-write and replaces it on the next write', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const file = join(dataDir, 'counter.json');
     await writeFile(file, JSON.stringify({ version: 1, count: 5 }));
     await writeFile(join(dataDir, '.counter.json.tmp'), '{"version":1,"cou');
@@ -88,7 +88,7 @@ describe('json file store', () => {
   });
 
   it('a crash before the rename leaves the previous state (missing file stays the default)', async () => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     await writeFile(join(dataDir, '.counter.json.tmp'), JSON.stringify({ version: 1, count: 9 }));
     const { db } = await openJsonStore({ dataDir, name: 'counter.json', defaultData: defaults, parse });
     expect(db.data.count).toBe(0);
@@ -98,7 +98,7 @@ describe('json file store', () => {
     ['not JSON', '{"version":1,"count":'],
     ['the wrong shape', '{"version":1}'],
   ])('refuses a corrupt file (%s), names it, and never overwrites it', async (_label, text) => {
-    const dataDir = await makeTempDir();
+    const dataDir = await freshDir();
     const file = join(dataDir, 'counter.json');
     await writeFile(file, text);
     const error = await openJsonStore({ dataDir, name: 'counter.json', defaultData: defaults, parse }).catch(

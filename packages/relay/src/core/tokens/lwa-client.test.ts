@@ -1,6 +1,6 @@
 import { isPressgateError } from '@pressgate/protocol';
+import { lwaTokens, type Reply, startScriptedServer } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { lwaTokens, type Reply, startScriptedServer } from '../test-support.test-helpers.js';
 import { LwaClient } from './lwa-client.js';
 
 const SECRET = 'client-secret-do-not-log';

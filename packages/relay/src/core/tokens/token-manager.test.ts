@@ -1,16 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPressgateError } from '@pressgate/protocol';
+import {
+  captureLogs,
+  freshDir,
+  lwaTokens,
+  type ScriptedHandler,
+  startScriptedServer,
+} from '@pressgate/test-kit';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { LinkStatus } from '../../ports.js';
 import type { Clock } from '../shared/clock.js';
-import {
-  captureLogs,
-  lwaTokens,
-  makeTempDir,
-  type ScriptedHandler,
-  startScriptedServer,
-} from '../test-support.test-helpers.js';
 import { LwaClient } from './lwa-client.js';
 import { TokenManager } from './token-manager.js';
 
@@ -19,7 +19,7 @@ async function setup(
   options: { dataDir?: string; clock?: Clock; refreshRetryMs?: { initial: number; max: number } } = {},
 ) {
   const lwa = await startScriptedServer('/auth/o2/token', handler);
-  const dataDir = options.dataDir ?? (await makeTempDir());
+  const dataDir = options.dataDir ?? (await freshDir());
   const logs = captureLogs();
   const manager = new TokenManager({
     dataDir,

@@ -1,24 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Emulator, startEmulator } from '@pressgate/emulator';
+import type { Emulator } from '@pressgate/emulator';
 import { PressgateConfig, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { type AppDeps, buildApp, PressgateRelayCore } from '@pressgate/relay/internals';
 import { onTestFinished } from 'vitest';
-import { LIVING_ROOM_ENDPOINT_ID, relayTestConfigInput } from '../core/relay-config.test-helpers.js';
-import { PressgateRelayCore } from '../core/relay-core.js';
-import { type CapturedLogs, captureLogs } from '../core/test-support.test-helpers.js';
-import { type AppDeps, buildApp } from './build-app.js';
+import { startTestEmulator } from './emulator-fixture.js';
+import { freshDir } from './fresh-dir.js';
+import { type CapturedLogs, captureLogs } from './logs.js';
+import { acceptGrantDirective, discoverDirective, relayTestConfigInput } from './relay-fixtures.js';
 
-export const CLIENT_ID = 'amzn1.application-oa2-client.test-relay-http';
-export const CLIENT_SECRET = 'client-secret-for-relay-http-tests-0123456789';
-export const DIRECTIVE_SECRET = 'directive-secret-for-relay-http-tests';
-export const ENDPOINT_ID = LIVING_ROOM_ENDPOINT_ID;
-export { BUTTON_1_INSTANCE, BUTTON_2_INSTANCE } from '../core/relay-config.test-helpers.js';
-export { type CapturedLogs, captureLogs, waitFor } from '../core/test-support.test-helpers.js';
+type FastifyInstance = ReturnType<typeof buildApp>;
+type LightMyRequestResponse = Awaited<ReturnType<FastifyInstance['inject']>>;
+
+export const HARNESS_CLIENT_ID = 'amzn1.application-oa2-client.test-relay-http';
+export const HARNESS_CLIENT_SECRET = 'client-secret-for-relay-http-tests-0123456789';
+export const HARNESS_DIRECTIVE_SECRET = 'directive-secret-for-relay-http-tests';
 
 /** One remote, two buttons: button 1 single + double, button 2 long only. */
-export function testConfig(input: {
+export function harnessConfig(input: {
   dataDir: string;
   emulator: Emulator;
   apiToken?: string;
@@ -29,7 +26,11 @@ export function testConfig(input: {
       dataDir: input.dataDir,
       gatewayUrl: input.emulator.gatewayUrl,
       lwaTokenUrl: input.emulator.lwaTokenUrl,
-      credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, directiveSecret: DIRECTIVE_SECRET },
+      credentials: {
+        clientId: HARNESS_CLIENT_ID,
+        clientSecret: HARNESS_CLIENT_SECRET,
+        directiveSecret: HARNESS_DIRECTIVE_SECRET,
+      },
       withButton2: true,
       ...(input.apiToken === undefined ? {} : { apiToken: input.apiToken }),
       ...(input.maxEventAgeMs === undefined ? {} : { maxEventAgeMs: input.maxEventAgeMs }),
@@ -37,59 +38,7 @@ export function testConfig(input: {
   );
 }
 
-/** An AcceptGrant as the skill's Lambda forwards it. */
-export function acceptGrantDirective(
-  code: string,
-  granteeToken = 'Atza|grantee-user-token-from-alexa',
-): object {
-  return {
-    directive: {
-      header: {
-        namespace: 'Alexa.Authorization',
-        name: 'AcceptGrant',
-        payloadVersion: '3',
-        messageId: crypto.randomUUID(),
-      },
-      payload: {
-        grant: { type: 'OAuth2.AuthorizationCode', code },
-        grantee: { type: 'BearerToken', token: granteeToken },
-      },
-    },
-  };
-}
-
-/** A Discover as the skill's Lambda forwards it. */
-export function discoverDirective(scopeToken = 'Atza|discover-user-token-from-alexa'): object {
-  return {
-    directive: {
-      header: {
-        namespace: 'Alexa.Discovery',
-        name: 'Discover',
-        payloadVersion: '3',
-        messageId: crypto.randomUUID(),
-      },
-      payload: { scope: { type: 'BearerToken', token: scopeToken } },
-    },
-  };
-}
-
-export function reportStateDirective(endpointId: string, correlationToken: string): object {
-  return {
-    directive: {
-      header: {
-        namespace: 'Alexa',
-        name: 'ReportState',
-        payloadVersion: '3',
-        messageId: crypto.randomUUID(),
-        correlationToken,
-      },
-      endpoint: { scope: { type: 'BearerToken', token: 'Atza|report-user-token' }, endpointId },
-      payload: {},
-    },
-  };
-}
-
-export type Harness = {
+export type HttpHarness = {
   emulator: Emulator;
   core: PressgateRelayCore;
   app: FastifyInstance;
@@ -109,13 +58,17 @@ export type Harness = {
 };
 
 /** The real core over a temp data dir, a real emulator on 127.0.0.1:0, and buildApp; all closed after the test. */
-export async function startHarness(
+export async function startHttpHarness(
   options: { apiToken?: string; maxEventAgeMs?: number; app?: Partial<AppDeps> } = {},
-): Promise<Harness> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-relay-http-'));
-  const emulator = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+): Promise<HttpHarness> {
+  // Made first, so it is removed last (after the app, the core and the emulator have closed).
+  const dataDir = await freshDir('pressgate-relay-http-');
+  const emulator = await startTestEmulator({
+    clientId: HARNESS_CLIENT_ID,
+    clientSecret: HARNESS_CLIENT_SECRET,
+  });
   const logs = captureLogs();
-  const config = testConfig({
+  const config = harnessConfig({
     dataDir,
     emulator,
     ...(options.apiToken === undefined ? {} : { apiToken: options.apiToken }),
@@ -131,7 +84,7 @@ export async function startHarness(
   const app = buildApp({
     core,
     logger: logs.logger,
-    directiveSecret: DIRECTIVE_SECRET,
+    directiveSecret: HARNESS_DIRECTIVE_SECRET,
     apiToken: config.relay.apiToken,
     discovery: () => core.discoveryEndpoints(),
     connectivity: (endpointId) => core.connectivity(endpointId),
@@ -140,17 +93,15 @@ export async function startHarness(
   onTestFinished(async () => {
     await app.close();
     await core.stop();
-    await emulator.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
   await core.start();
 
-  const postDirective: Harness['postDirective'] = (body, postOptions = {}) => {
+  const postDirective: HttpHarness['postDirective'] = (body, postOptions = {}) => {
     const payload = typeof body === 'string' ? body : JSON.stringify(body);
     const unixSeconds = postOptions.unixSeconds ?? Math.floor(Date.now() / 1000);
     const signature =
       postOptions.signature === undefined
-        ? signDirective(DIRECTIVE_SECRET, payload, unixSeconds)
+        ? signDirective(HARNESS_DIRECTIVE_SECRET, payload, unixSeconds)
         : postOptions.signature;
     return app.inject({
       method: 'POST',
@@ -162,7 +113,7 @@ export async function startHarness(
       payload,
     });
   };
-  const postGesture: Harness['postGesture'] = (body, postOptions = {}) =>
+  const postGesture: HttpHarness['postGesture'] = (body, postOptions = {}) =>
     app.inject({
       method: 'POST',
       url: '/v1/gestures',

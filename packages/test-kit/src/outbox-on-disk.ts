@@ -1,20 +1,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { onTestFinished } from 'vitest';
-import { parseJournal } from '../store/journal-file.js';
 import {
   DEFAULT_RECORD_LIMIT,
   OUTBOX_FILE,
   OUTBOX_JOURNAL_FILE,
   OutboxFile,
   OutboxJournalLine,
+  parseJournal,
   replayJournal,
   schemaParser,
-} from './outbox-file.js';
+} from '@pressgate/relay/internals';
+import { onTestFinished } from 'vitest';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..', '..');
-const CHILD = join(import.meta.dirname, 'outbox-crash-child.test-helpers.ts');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const CHILD = join(import.meta.dirname, 'outbox-crash-child.ts');
 
 async function readOrEmpty(file: string): Promise<string> {
   try {

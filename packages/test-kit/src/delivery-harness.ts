@@ -1,27 +1,16 @@
-import { buildSimpleEvent, newMessageId, withScopeToken } from '@pressgate/protocol';
+import { withScopeToken } from '@pressgate/protocol';
+import type { DeliveryRecord } from '@pressgate/relay';
+import { Delivery, GatewayClient, LwaClient, Outbox, TokenManager } from '@pressgate/relay/internals';
 import { onTestFinished } from 'vitest';
-import type { DeliveryRecord } from '../../ports.js';
-import { Outbox } from '../outbox/outbox.js';
-import type { OutboxEntry } from '../outbox/outbox-file.js';
-import {
-  captureLogs,
-  lwaTokens,
-  makeTempDir,
-  type ScriptedHandler,
-  startScriptedServer,
-  waitFor,
-} from '../test-support.test-helpers.js';
-import { LwaClient } from '../tokens/lwa-client.js';
-import { TokenManager } from '../tokens/token-manager.js';
-import { Delivery } from './delivery.js';
-import { GatewayClient } from './gateway-client.js';
-
-export const INSTANCE = '4f0c8a3e-2b7d-4c1e-9a55-0d6f3b2e7c10';
+import { freshDir } from './fresh-dir.js';
+import { captureLogs } from './logs.js';
+import { lwaTokens, type ScriptedHandler, startScriptedServer } from './scripted-server.js';
+import { waitFor } from './wait-for.js';
 
 /** When delivery started a send (epoch ms) and the timeout it asked for. */
 export type SendStart = { at: number; timeoutMs?: number };
 
-export type HarnessOptions = {
+export type DeliveryHarnessOptions = {
   gateway: ScriptedHandler;
   lwa?: ScriptedHandler;
   linked?: boolean;
@@ -32,8 +21,8 @@ export type HarnessOptions = {
 };
 
 /** Real LWA + gateway servers, real files, the real token manager, outbox and delivery. */
-export async function startHarness(options: HarnessOptions) {
-  const dataDir = options.dataDir ?? (await makeTempDir());
+export async function startDeliveryHarness(options: DeliveryHarnessOptions) {
+  const dataDir = options.dataDir ?? (await freshDir('pressgate-relay-'));
   const lwa = await startScriptedServer('/auth/o2/token', options.lwa ?? ((_request, i) => lwaTokens(i + 1)));
   const gateway = await startScriptedServer('/v3/events', options.gateway);
   const logs = captureLogs();
@@ -80,47 +69,4 @@ export async function startHarness(options: HarnessOptions) {
       timeoutMs,
     );
   return { dataDir, lwa, gateway, logs, tokens, outbox, client, delivery, records, sends, waitForRecords };
-}
-
-/** An outbox entry for a SimpleEvent created at `createdAt` (epoch ms). */
-export function simpleEntry(
-  endpointId = 'living-room',
-  createdAt = Date.now(),
-  eventId = 'Button.SinglePush.1',
-  enqueuedAt = Date.now(),
-): OutboxEntry {
-  const messageId = newMessageId();
-  const message = buildSimpleEvent({
-    endpointId,
-    instance: INSTANCE,
-    eventId,
-    timestamp: createdAt,
-    messageId,
-  });
-  return {
-    messageId,
-    endpointId,
-    eventId,
-    createdAt: new Date(createdAt).toISOString(),
-    enqueuedAt: new Date(enqueuedAt).toISOString(),
-    message: message as unknown as Record<string, unknown>,
-  };
-}
-
-export type SentEvent = {
-  messageId: string;
-  scopeToken: string;
-  endpointId: string;
-};
-
-export function parseSent(body: string): SentEvent & { raw: Record<string, unknown> } {
-  const raw = JSON.parse(body) as {
-    event: { header: { messageId: string }; endpoint: { scope: { token: string }; endpointId: string } };
-  };
-  return {
-    raw: raw as unknown as Record<string, unknown>,
-    messageId: raw.event.header.messageId,
-    scopeToken: raw.event.endpoint.scope.token,
-    endpointId: raw.event.endpoint.endpointId,
-  };
 }

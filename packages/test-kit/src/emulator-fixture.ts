@@ -1,12 +1,30 @@
 /**
- * Test fixtures: hand-written Alexa messages (not @pressgate/protocol's builders) and an app
- * with a linked account, for the emulator's own tests.
+ * The one emulator fixture: hand-written Alexa messages (not @pressgate/protocol's builders),
+ * an emulator app on an injectable clock with a linked account (the emulator's own tests), and
+ * a real emulator on 127.0.0.1:0 (the relay's tests).
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { expect } from 'vitest';
-import { buildEmulatorApp, createEmulatorState } from './app.js';
-import type { EmulatorState } from './state.js';
+import {
+  buildEmulatorApp,
+  createEmulatorState,
+  type Emulator,
+  type EmulatorState,
+  startEmulator,
+} from '@pressgate/emulator';
+import { expect, onTestFinished } from 'vitest';
+
+type FastifyInstance = ReturnType<typeof buildEmulatorApp>;
+type LightMyRequestResponse = Awaited<ReturnType<typeof postEvent>>;
+
+/** A real emulator on 127.0.0.1:0 for these client credentials, closed when the test finishes. */
+export async function startTestEmulator(credentials: {
+  clientId: string;
+  clientSecret: string;
+}): Promise<Emulator> {
+  const emulator = await startEmulator(credentials);
+  onTestFinished(() => emulator.close());
+  return emulator;
+}
 
 export const CLIENT_ID = 'amzn1.application-oa2-client.test';
 export const CLIENT_SECRET = 'emulator-test-secret-0123456789';

@@ -8,13 +8,10 @@
  */
 import { writeSync } from 'node:fs';
 import { buildSimpleEvent, newMessageId, withScopeToken } from '@pressgate/protocol';
-import { pino } from 'pino';
-import { Delivery } from '../delivery/delivery.js';
-import { GatewayClient } from '../delivery/gateway-client.js';
-import { Outbox } from './outbox.js';
-import type { OutboxEntry } from './outbox-file.js';
+import { createRelayLogger } from '@pressgate/relay';
+import { Delivery, GatewayClient, Outbox, type OutboxEntry } from '@pressgate/relay/internals';
 
-/** Like delivery.test-helpers' simpleEntry, without importing vitest into this process. */
+/** Like relay-fixtures' simpleEntry, without importing vitest into this process. */
 function simpleEntry(endpointId: string): OutboxEntry {
   const messageId = newMessageId();
   const now = Date.now();
@@ -71,7 +68,7 @@ if (mode === 'burst') {
     gateway: new GatewayClient({ url: arg, requestTimeoutMs: 30_000 }),
     withScopeToken: (message, token) => withScopeToken(message as never, token),
     maxEventAgeMs: 60_000,
-    logger: pino({ level: 'silent' }),
+    logger: createRelayLogger(undefined, 'silent'),
   });
   delivery.start();
   const entry = simpleEntry('living-room');

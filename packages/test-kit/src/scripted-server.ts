@@ -1,12 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { type Logger, pino } from 'pino';
 import { onTestFinished } from 'vitest';
-import { REDACT } from '../relay-logger.js';
 
 export type SeenRequest = {
   method: string;
@@ -61,50 +55,6 @@ export async function startScriptedServer(path: string, handler: ScriptedHandler
   });
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}${path}`, requests };
-}
-
-/** A fresh temp dir, removed when the test ends. */
-export async function makeTempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-relay-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-export type CapturedLogs = { logger: Logger; lines: string[]; entries: () => Record<string, unknown>[] };
-
-/** A pino logger (with the relay's redaction) writing JSON lines into memory. */
-export function captureLogs(): CapturedLogs {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(line);
-      callback();
-    },
-  });
-  const logger = pino({ level: 'debug', redact: REDACT }, stream);
-  return { logger, lines, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
-}
-
-/**
- * Polls `check` every 20 ms until it returns something other than undefined or false; on
- * timeout throws with `what` and whatever `seen()` reports. Shared by the relay's package tests
- * and the cross-package tests in test/.
- */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  seen: () => unknown = () => undefined,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; seen: ${JSON.stringify(seen())}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** LWA token responses numbered per call: access-<n>, refresh-<n>. */
