@@ -58,24 +58,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   const start = async (signal?: AbortSignal): Promise<string> => {
     if (url !== undefined) return url;
-    await signatures.open(Math.floor(nowMs() / 1000));
-    try {
-      signal?.throwIfAborted();
-      await core.start(signal);
-    } catch (error) {
-      await signatures.close().catch(() => undefined);
-      throw error;
-    }
-    try {
-      signal?.throwIfAborted();
-      const { host, port } = config.relay;
-      await app.listen({ host, port, ...(signal === undefined ? {} : { signal }) });
-    } catch (error) {
-      await core.stop().catch(() => undefined);
-      await signatures.close().catch(() => undefined);
-      throw error;
-    }
-    url = listeningUrl(app);
+    url = await startParts({ config, core, signatures, app, nowMs, signal });
     log.info({ url }, 'relay listening');
     return url;
   };
@@ -158,4 +141,37 @@ function needsRestart(current: PressgateConfig, next: PressgateConfig): boolean 
     JSON.stringify(next.alexa) !== JSON.stringify(current.alexa) ||
     next.directives.secret !== current.directives.secret
   );
+}
+
+/**
+ * Opens the signature ledger, starts the core, then listens; undoes what it started when a later
+ * step fails. Resolves with the URL it listens on.
+ */
+async function startParts(parts: {
+  config: PressgateConfig;
+  core: PressgateRelayCore;
+  signatures: SignatureLedger;
+  app: FastifyInstance;
+  nowMs: () => number;
+  signal: AbortSignal | undefined;
+}): Promise<string> {
+  const { core, signatures, app, signal } = parts;
+  await signatures.open(Math.floor(parts.nowMs() / 1000));
+  try {
+    signal?.throwIfAborted();
+    await core.start(signal);
+  } catch (error) {
+    await signatures.close().catch(() => undefined);
+    throw error;
+  }
+  try {
+    signal?.throwIfAborted();
+    const { host, port } = parts.config.relay;
+    await app.listen({ host, port, ...(signal === undefined ? {} : { signal }) });
+  } catch (error) {
+    await core.stop().catch(() => undefined);
+    await signatures.close().catch(() => undefined);
+    throw error;
+  }
+  return listeningUrl(app);
 }

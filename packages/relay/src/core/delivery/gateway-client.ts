@@ -62,18 +62,11 @@ export class GatewayClient {
     shutdown?: AbortSignal,
     timeoutMs?: number,
   ): Promise<GatewayResult> {
-    this.#pool ??= new Pool(this.#url.origin, {
-      connections: this.#connections,
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-    });
+    const pool = this.#openPool();
     // One controller and one timer per request: AbortSignal.timeout + AbortSignal.any cost
     // several times more per send on the hot path, for the same effect.
     // (A single timer at the smaller bound does what AbortSignal.any with two timeouts would.)
-    const limitMs =
-      timeoutMs === undefined
-        ? this.#timeoutMs
-        : Math.max(1, Math.min(this.#timeoutMs, Math.ceil(timeoutMs)));
+    const limitMs = this.#limitMs(timeoutMs);
     const abort = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -87,7 +80,7 @@ export class GatewayClient {
     const started = performance.now();
     const latency = (): number => Math.round(performance.now() - started);
     try {
-      const response = await this.#pool.request({
+      const response = await pool.request({
         method: 'POST',
         path: `${this.#url.pathname}${this.#url.search}`,
         headers: {
@@ -120,6 +113,22 @@ export class GatewayClient {
       clearTimeout(timer);
       shutdown?.removeEventListener('abort', onShutdown);
     }
+  }
+
+  #openPool(): Pool {
+    this.#pool ??= new Pool(this.#url.origin, {
+      connections: this.#connections,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+    });
+    return this.#pool;
+  }
+
+  /** The request's timeout: the client's, or the smaller budget the caller gives (at least 1 ms). */
+  #limitMs(timeoutMs: number | undefined): number {
+    return timeoutMs === undefined
+      ? this.#timeoutMs
+      : Math.max(1, Math.min(this.#timeoutMs, Math.ceil(timeoutMs)));
   }
 
   async close(): Promise<void> {
