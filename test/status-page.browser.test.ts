@@ -15,8 +15,8 @@ import {
   PressgateConfig,
   type PressgateConfigInput,
 } from '@pressgate/protocol';
-import type { GestureInput, VirtualRemoteControl } from '@pressgate/relay';
-import { createRelay, createRelayLogger, type Relay } from '@pressgate/relay';
+import type { GestureInput, PressRouteOptions } from '@pressgate/relay';
+import { createRelay, createRelayLogger, pressRoute, type Relay } from '@pressgate/relay';
 import { freshDir, waitFor } from '@pressgate/test-kit';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -67,7 +67,7 @@ function configInput(dataDir: string, gatewayUrl: string, lwaTokenUrl: string): 
 function decodingVirtualRemote(
   ingest: (input: GestureInput) => Promise<unknown>,
   config: PressgateConfig,
-): VirtualRemoteControl & {
+): Pick<PressRouteOptions, 'press'> & {
   stop(): void;
   log: string[];
   edges: { button: number; action: string; ms: number }[];
@@ -160,8 +160,9 @@ async function startStack(): Promise<Stack> {
     gatewayRequestTimeoutMs: 2_000,
     lwaRequestTimeoutMs: 2_000,
     stopDrainMs: 500,
-    virtualRemote,
   });
+  // As the demo does: the press route on the relay's app, registered before it listens.
+  void started.app.register(pressRoute, { config: () => config, press: virtualRemote.press });
   relay = started;
   onTestFinished(() => started.stop());
   const url = await started.start();

@@ -16,8 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@pressgate/emulator';
 import { PressgateConfig } from '@pressgate/protocol';
 import { createRelay, createRelayLogger } from '@pressgate/relay';
-import { startMosquitto } from '@pressgate/test-kit';
-import { relayTestConfigInput } from '../../packages/relay/src/core/relay-config.test-helpers.js';
+import { relayTestConfigInput, startMosquitto } from '@pressgate/test-kit';
 import {
   forwardDirective,
   forwardDirectiveOverMqtt,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startEmulator } from '@pressgate/emulator';
 import { PressgateConfig } from '@pressgate/protocol';
-import { createRelay, createRelayLogger, type Relay } from '@pressgate/relay';
+import { createRelay, createRelayLogger, pressRoute, type Relay } from '@pressgate/relay';
 import { onTestFinished } from 'vitest';
 import {
   RELAY_CLIENT_ID,
@@ -63,11 +63,12 @@ export async function startFuzzRelay(): Promise<FuzzRelay> {
     lwaRequestTimeoutMs: 2_000,
     stopDrainMs: 200,
     heartbeatMs: 60_000,
-    // The demo's simulated remote: the press route exists only with one.
-    virtualRemote: {
-      press: async () => {
-        presses.count += 1;
-      },
+  });
+  // The demo's press route, registered as `pressgate demo` registers it.
+  void relay.app.register(pressRoute, {
+    config: () => config,
+    press: async () => {
+      presses.count += 1;
     },
   });
   onTestFinished(() => relay.stop());

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { validateConfig } from '@pressgate/protocol';
-import { createRelay } from '@pressgate/relay';
+import { createRelay, pressRoute } from '@pressgate/relay';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './commands/index.js';
@@ -68,12 +68,9 @@ async function registeredRoutes(): Promise<string[]> {
     {},
   );
   if (!valid.ok) throw new Error(JSON.stringify(valid.issues));
-  // With a virtual remote, as `pressgate demo` runs it, so the press route is registered too.
-  const relay = createRelay({
-    config: valid.config,
-    logger: pino({ level: 'silent' }),
-    virtualRemote: { press: async () => {} },
-  });
+  // With the press route, as `pressgate demo` registers it, so the demo's route is listed too.
+  const relay = createRelay({ config: valid.config, logger: pino({ level: 'silent' }) });
+  void relay.app.register(pressRoute, { config: () => valid.config, press: async () => {} });
   await relay.app.ready();
   const tree = relay.app.printRoutes({ commonPrefix: false });
   await relay.stop();

@@ -1,6 +1,6 @@
+import { endpoint } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
 import { DiscoveryEndpoints, formatPath, isUtcTimestamp } from './alexa-schemas.js';
-import { endpoint } from './fixtures.test-helpers.js';
 
 function withEventAsset(assetId: string) {
   const value = endpoint();

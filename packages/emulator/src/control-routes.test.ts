@@ -1,4 +1,3 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -12,7 +11,8 @@ import {
   simpleEvent,
   testApp,
   tokenForm,
-} from './fixtures.test-helpers.js';
+} from '@pressgate/test-kit';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 type App = ReturnType<typeof testApp>['app'];
 

@@ -1,10 +1,9 @@
 import { type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { waitFor } from '@pressgate/test-kit';
+import { CLIENT_ID, CLIENT_SECRET, readyGateway, testApp, tokenForm, waitFor } from '@pressgate/test-kit';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ENDLESS_CHUNK_BYTES } from './fault-replies.js';
-import { CLIENT_ID, CLIENT_SECRET, readyGateway, testApp, tokenForm } from './fixtures.test-helpers.js';
 
 type Exchange = { response: Promise<IncomingMessage>; error: Promise<Error>; destroy(): void };
 

@@ -1,4 +1,3 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   addOrUpdateReport,
   changeReport,
@@ -10,7 +9,8 @@ import {
   link,
   postEvent,
   readyGateway,
-} from './fixtures.test-helpers.js';
+} from '@pressgate/test-kit';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 describe('event gateway: accepting', () => {
   it('answers 202 with an empty body and records the event with its scope token redacted', async () => {

@@ -1,4 +1,3 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   addOrUpdateReport,
   changeReport,
@@ -7,7 +6,8 @@ import {
   postEvent,
   readyGateway,
   type simpleEvent,
-} from './fixtures.test-helpers.js';
+} from '@pressgate/test-kit';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 describe('event gateway: validation', () => {
   it('answers 400 for a wrong content type and for a body that is not JSON', async () => {

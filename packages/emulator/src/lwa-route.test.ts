@@ -1,4 +1,3 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -9,7 +8,8 @@ import {
   simpleEvent,
   testApp,
   tokenForm,
-} from './fixtures.test-helpers.js';
+} from '@pressgate/test-kit';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 function postToken(
   app: ReturnType<typeof testApp>['app'],

@@ -1,7 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { buildEmulatorApp, createEmulatorState } from './app.js';
 import {
   addOrUpdateReport,
   CLIENT_ID,
@@ -9,7 +6,10 @@ import {
   discoverResponse,
   simpleEvent,
   tokenForm,
-} from './fixtures.test-helpers.js';
+} from '@pressgate/test-kit';
+import { pino } from 'pino';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { buildEmulatorApp, createEmulatorState } from './app.js';
 import { type Emulator, startEmulator } from './start-emulator.js';
 
 async function started(logger?: pino.Logger): Promise<Emulator> {

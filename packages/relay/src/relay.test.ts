@@ -3,25 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@pressgate/emulator';
 import { isPressgateError, type PressgateConfig, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
-import { describe, expect, it, onTestFinished } from 'vitest';
 import {
-  CLIENT_ID,
-  CLIENT_SECRET,
   captureLogs,
-  DIRECTIVE_SECRET,
   discoverDirective,
-  testConfig,
-} from './http/http.test-helpers.js';
+  HARNESS_CLIENT_ID,
+  HARNESS_CLIENT_SECRET,
+  HARNESS_DIRECTIVE_SECRET,
+  harnessConfig,
+} from '@pressgate/test-kit';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createRelay } from './relay.js';
 
 async function setup(): Promise<{ emulator: Emulator; config: PressgateConfig }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-relay-'));
-  const emulator = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+  const emulator = await startEmulator({ clientId: HARNESS_CLIENT_ID, clientSecret: HARNESS_CLIENT_SECRET });
   onTestFinished(async () => {
     await emulator.close();
     await rm(dataDir, { recursive: true, force: true });
   });
-  return { emulator, config: testConfig({ dataDir, emulator }) };
+  return { emulator, config: harnessConfig({ dataDir, emulator }) };
 }
 
 async function discover(url: string): Promise<{ endpointId: string }[]> {
@@ -30,7 +30,7 @@ async function discover(url: string): Promise<{ endpointId: string }[]> {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      [SIGNATURE_HEADER]: signDirective(DIRECTIVE_SECRET, body, Math.floor(Date.now() / 1000)),
+      [SIGNATURE_HEADER]: signDirective(HARNESS_DIRECTIVE_SECRET, body, Math.floor(Date.now() / 1000)),
     },
     body,
   });

@@ -1,15 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { PressgateConfig } from '@pressgate/protocol';
 import type { FastifyInstance } from 'fastify';
-import { type DestinationStream, type Logger, pino } from 'pino';
-import type { Clock } from './core/clock.js';
-import { REDACT } from './core/redact.js';
+import type { Logger } from 'pino';
+import { SignatureLedger } from './core/directives/signature-ledger.js';
 import { PressgateRelayCore } from './core/relay-core.js';
-import { SignatureLedger } from './core/signature-ledger.js';
+import type { Clock } from './core/shared/clock.js';
 import { buildApp } from './http/build-app.js';
 import { createDirectiveHandler } from './http/directive-handler.js';
 import { createMqttTransport } from './mqtt/relay-hook.js';
-import { statusPagePlugin, type VirtualRemoteControl } from './status-page/index.js';
+import { statusPagePlugin } from './status-page/plugin.js';
 
 export type RelayOptions = {
   config: PressgateConfig;
@@ -22,11 +21,13 @@ export type RelayOptions = {
   clock?: Clock;
   /** SSE heartbeat interval; default 15 s. */
   heartbeatMs?: number;
-  /** The demo's simulated remote, pressable from the status page (loopback only). */
-  virtualRemote?: VirtualRemoteControl;
 };
 
 export type Relay = {
+  /**
+   * The HTTP face. Routes a program adds (the demo's press route) are registered on it before
+   * `start`, which listens.
+   */
   readonly app: FastifyInstance;
   readonly core: PressgateRelayCore;
   /** http://host:port once started; undefined before. */
@@ -42,31 +43,12 @@ export type Relay = {
   updateConfig(config: PressgateConfig): Promise<void>;
 };
 
-/** A pino logger that redacts every path the relay knows may carry a secret. */
-export function createRelayLogger(destination?: DestinationStream, level = 'info'): Logger {
-  return destination === undefined
-    ? pino({ level, redact: REDACT })
-    : pino({ level, redact: REDACT }, destination);
-}
-
 /** The relay as `pressgate run` runs it: the core plus its HTTP face on the configured address. */
 export function createRelay(options: RelayOptions): Relay {
   const { config, logger } = options;
   const log = logger.child({ component: 'relay' });
-  const core = new PressgateRelayCore({
-    config,
-    logger,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.gatewayRequestTimeoutMs === undefined
-      ? {}
-      : { gatewayRequestTimeoutMs: options.gatewayRequestTimeoutMs }),
-    ...(options.lwaRequestTimeoutMs === undefined
-      ? {}
-      : { lwaRequestTimeoutMs: options.lwaRequestTimeoutMs }),
-    ...(options.stopDrainMs === undefined ? {} : { stopDrainMs: options.stopDrainMs }),
-  });
-  const { clock } = options;
-  const nowMs = (): number => clock?.now() ?? Date.now();
+  const core = createCore(options);
+  const nowMs = (): number => options.clock?.now() ?? Date.now();
   // Accepted directive signatures, on disk before a directive is processed: a restart does
   // not reopen the replay window.
   const signatures = new SignatureLedger({ dataDir: config.relay.dataDir, logger });
@@ -81,77 +63,30 @@ export function createRelay(options: RelayOptions): Relay {
     signatures,
   });
   const mqtt = createMqttTransport(config.directives, directiveHandler, logger);
-  const app = buildApp({
-    core,
-    logger,
-    signatures,
-    directiveHandler,
-    ...(mqtt === undefined ? {} : { directiveTransport: mqtt.report }),
-    directiveSecret: config.directives.secret,
-    apiToken: config.relay.apiToken,
-    discovery: () => core.discoveryEndpoints(),
-    connectivity: (endpointId) => core.connectivity(endpointId),
-    ...(options.clock === undefined ? {} : { nowMs: options.clock.now }),
-    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
-  });
-  app.addHook('onClose', async () => {
-    await mqtt?.transport.stop();
-    await core.stop();
-    await signatures.close();
-  });
-
+  const app = createApp(options, core, signatures, directiveHandler, mqtt);
   let current = config;
-  void app.register(statusPagePlugin, { config: () => current, virtualRemote: options.virtualRemote });
+  void app.register(statusPagePlugin, { config: () => current });
   let url: string | undefined;
   let stopping: Promise<void> | undefined;
 
   const start = async (signal?: AbortSignal): Promise<string> => {
     if (url !== undefined) return url;
-    await signatures.open(Math.floor(nowMs() / 1000));
-    try {
-      signal?.throwIfAborted();
-      await core.start(signal);
-    } catch (error) {
-      await signatures.close().catch(() => undefined);
-      throw error;
-    }
-    try {
-      signal?.throwIfAborted();
-      await app.listen({
-        host: config.relay.host,
-        port: config.relay.port,
-        ...(signal === undefined ? {} : { signal }),
-      });
-    } catch (error) {
-      await core.stop().catch(() => undefined);
-      await signatures.close().catch(() => undefined);
-      throw error;
-    }
+    url = await startParts({ config, core, signatures, app, nowMs, signal });
     await mqtt?.transport.start(signal).catch(async (error: unknown) => {
       await app.close();
       throw error;
     });
-    const address = app.server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    url = `http://${host}:${address.port}`;
     log.info({ url }, 'relay listening');
     return url;
   };
 
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      await app.close();
-      log.info('relay stopped');
-    })();
+    stopping ??= app.close().then(() => log.info('relay stopped'));
     return stopping;
   };
 
   const updateConfig = async (next: PressgateConfig): Promise<void> => {
-    const needsRestart =
-      JSON.stringify(next.relay) !== JSON.stringify(current.relay) ||
-      JSON.stringify(next.alexa) !== JSON.stringify(current.alexa) ||
-      JSON.stringify(next.directives) !== JSON.stringify(current.directives);
-    if (needsRestart) {
+    if (needsRestart(current, next)) {
       log.warn('relay, alexa or directives settings changed: they take effect after a restart');
     }
     current = next;
@@ -168,4 +103,97 @@ export function createRelay(options: RelayOptions): Relay {
     stop,
     updateConfig,
   };
+}
+
+function createCore(options: RelayOptions): PressgateRelayCore {
+  return new PressgateRelayCore({
+    config: options.config,
+    logger: options.logger,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.gatewayRequestTimeoutMs === undefined
+      ? {}
+      : { gatewayRequestTimeoutMs: options.gatewayRequestTimeoutMs }),
+    ...(options.lwaRequestTimeoutMs === undefined
+      ? {}
+      : { lwaRequestTimeoutMs: options.lwaRequestTimeoutMs }),
+    ...(options.stopDrainMs === undefined ? {} : { stopDrainMs: options.stopDrainMs }),
+  });
+}
+
+/** The HTTP face over the core; closing it stops the core (flushing the outbox) and the ledger. */
+function createApp(
+  options: RelayOptions,
+  core: PressgateRelayCore,
+  signatures: SignatureLedger,
+  directiveHandler: ReturnType<typeof createDirectiveHandler>,
+  mqtt: ReturnType<typeof createMqttTransport>,
+): FastifyInstance {
+  const { config } = options;
+  const app = buildApp({
+    core,
+    logger: options.logger,
+    signatures,
+    directiveHandler,
+    ...(mqtt === undefined ? {} : { directiveTransport: mqtt.report }),
+    directiveSecret: config.directives.secret,
+    apiToken: config.relay.apiToken,
+    discovery: () => core.discoveryEndpoints(),
+    connectivity: (endpointId) => core.connectivity(endpointId),
+    ...(options.clock === undefined ? {} : { nowMs: options.clock.now }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  });
+  app.addHook('onClose', async () => {
+    await mqtt?.transport.stop();
+    await core.stop();
+    await signatures.close();
+  });
+  return app;
+}
+
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** relay.*, alexa.* and directives.* are read once, at start. */
+function needsRestart(current: PressgateConfig, next: PressgateConfig): boolean {
+  return (
+    JSON.stringify(next.relay) !== JSON.stringify(current.relay) ||
+    JSON.stringify(next.alexa) !== JSON.stringify(current.alexa) ||
+    JSON.stringify(next.directives) !== JSON.stringify(current.directives)
+  );
+}
+
+/**
+ * Opens the signature ledger, starts the core, then listens; undoes what it started when a later
+ * step fails. Resolves with the URL it listens on.
+ */
+async function startParts(parts: {
+  config: PressgateConfig;
+  core: PressgateRelayCore;
+  signatures: SignatureLedger;
+  app: FastifyInstance;
+  nowMs: () => number;
+  signal: AbortSignal | undefined;
+}): Promise<string> {
+  const { core, signatures, app, signal } = parts;
+  await signatures.open(Math.floor(parts.nowMs() / 1000));
+  try {
+    signal?.throwIfAborted();
+    await core.start(signal);
+  } catch (error) {
+    await signatures.close().catch(() => undefined);
+    throw error;
+  }
+  try {
+    signal?.throwIfAborted();
+    const { host, port } = parts.config.relay;
+    await app.listen({ host, port, ...(signal === undefined ? {} : { signal }) });
+  } catch (error) {
+    await core.stop().catch(() => undefined);
+    await signatures.close().catch(() => undefined);
+    throw error;
+  }
+  return listeningUrl(app);
 }

@@ -1,12 +1,12 @@
 import {
-  acceptGrantDirective,
   CORRELATION_TOKEN,
   closedPortUrl,
   DIRECTIVE_SECRET,
-  discoverDirective,
   discoverResponse,
   GRANT_CODE,
-  reportStateDirective,
+  lambdaAcceptGrant,
+  lambdaDiscover,
+  lambdaReportState,
   respondWith,
   startRelayStandIn,
   USER_BEARER,
@@ -51,7 +51,7 @@ describe('forwardDirective', () => {
     const answer = discoverResponse();
     const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, answer));
     const { entries, log } = capture();
-    const event = discoverDirective();
+    const event = lambdaDiscover();
 
     const reply = await forwardDirective(event, configFor(relay.baseUrl), fetch, { log });
 
@@ -75,7 +75,7 @@ describe('forwardDirective', () => {
       },
     };
     const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, relayError));
-    const reply = await forwardDirective(reportStateDirective(), configFor(relay.baseUrl), fetch, {
+    const reply = await forwardDirective(lambdaReportState(), configFor(relay.baseUrl), fetch, {
       log: capture().log,
     });
     expect(reply).toEqual(relayError);
@@ -83,7 +83,7 @@ describe('forwardDirective', () => {
 
   it('answers ENDPOINT_UNREACHABLE with the correlationToken and endpointId when the relay is down', async () => {
     const { entries, log } = capture();
-    const reply = (await forwardDirective(reportStateDirective(), configFor(await closedPortUrl()), fetch, {
+    const reply = (await forwardDirective(lambdaReportState(), configFor(await closedPortUrl()), fetch, {
       log,
     })) as Reply;
 
@@ -116,7 +116,7 @@ describe('forwardDirective', () => {
     const startedMs = performance.now();
 
     const reply = (await forwardDirective(
-      discoverDirective(),
+      lambdaDiscover(),
       configFor(relay.baseUrl, { PRESSGATE_TIMEOUT_MS: '200' }),
       fetch,
       { log },
@@ -142,7 +142,7 @@ describe('forwardDirective', () => {
       }),
     );
     const { entries, log } = capture();
-    const reply = (await forwardDirective(reportStateDirective(), configFor(relay.baseUrl), fetch, {
+    const reply = (await forwardDirective(lambdaReportState(), configFor(relay.baseUrl), fetch, {
       log,
     })) as Reply;
     expect(reply.event.header).toMatchObject({ namespace: 'Alexa', name: 'ErrorResponse' });
@@ -158,7 +158,7 @@ describe('forwardDirective', () => {
   it('answers AcceptGrant failures with Alexa.Authorization ACCEPT_GRANT_FAILED', async () => {
     const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(503, 'upstream down', 'text/plain'));
     const { entries, log } = capture();
-    const reply = (await forwardDirective(acceptGrantDirective(), configFor(relay.baseUrl), fetch, {
+    const reply = (await forwardDirective(lambdaAcceptGrant(), configFor(relay.baseUrl), fetch, {
       log,
     })) as Reply;
     expect(reply).toEqual({
@@ -175,7 +175,7 @@ describe('forwardDirective', () => {
     expect(entries[0]).toMatchObject({ code: 'ERR_FORWARDER_RELAY_STATUS', relayStatus: 503 });
     expectNoSecrets(entries);
 
-    const down = (await forwardDirective(acceptGrantDirective(), configFor(await closedPortUrl()), fetch, {
+    const down = (await forwardDirective(lambdaAcceptGrant(), configFor(await closedPortUrl()), fetch, {
       log,
     })) as Reply;
     expect(down.event.payload.type).toBe('ACCEPT_GRANT_FAILED');
@@ -187,7 +187,7 @@ describe('forwardDirective', () => {
       respondWith(200, '<html>login</html>', 'text/html'),
     );
     const { entries, log } = capture();
-    const reply = (await forwardDirective(discoverDirective(), configFor(relay.baseUrl), fetch, {
+    const reply = (await forwardDirective(lambdaDiscover(), configFor(relay.baseUrl), fetch, {
       log,
     })) as Reply;
     expect(reply.event.payload).toMatchObject({ type: 'INTERNAL_ERROR' });
@@ -199,7 +199,7 @@ describe('forwardDirective', () => {
   it('answers INTERNAL_ERROR when the relay answers JSON that is not an Alexa message', async () => {
     const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, { ok: true }));
     const { entries, log } = capture();
-    const reply = (await forwardDirective(discoverDirective(), configFor(relay.baseUrl), fetch, {
+    const reply = (await forwardDirective(lambdaDiscover(), configFor(relay.baseUrl), fetch, {
       log,
     })) as Reply;
     expect(reply.event.payload).toMatchObject({ type: 'INTERNAL_ERROR' });
@@ -212,7 +212,7 @@ describe('forwardDirective', () => {
       respondWith(200, discoverResponse()),
     );
     const { entries, log } = capture();
-    const reply = (await forwardDirective(discoverDirective(), configFor(relay.baseUrl), fetch, {
+    const reply = (await forwardDirective(lambdaDiscover(), configFor(relay.baseUrl), fetch, {
       log,
     })) as Reply;
     expect(relay.requests[0]?.verification).toMatchObject({ ok: false, code: 'ERR_SIGNATURE_MISMATCH' });
@@ -226,7 +226,7 @@ describe('forwardDirective', () => {
     const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, discoverResponse()));
     const { entries, log } = capture();
     const skewedMs = Date.now() - 301_000;
-    await forwardDirective(discoverDirective(), configFor(relay.baseUrl), fetch, {
+    await forwardDirective(lambdaDiscover(), configFor(relay.baseUrl), fetch, {
       log,
       nowMs: () => skewedMs,
     });

@@ -4,11 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import {
-  acceptGrantDirective,
   DIRECTIVE_SECRET,
-  discoverDirective,
   discoverResponse,
   freshDir,
+  lambdaAcceptGrant,
+  lambdaDiscover,
   respondWith,
   startRelayStandIn,
 } from '@pressgate/test-kit';
@@ -46,7 +46,7 @@ async function checkHandler(run: Handler): Promise<void> {
   vi.stubEnv('PRESSGATE_TIMEOUT_MS', '3000');
   const output = captureConsole();
 
-  expect(await run(discoverDirective(), { getRemainingTimeInMillis: () => 10_000 })).toEqual(answer);
+  expect(await run(lambdaDiscover(), { getRemainingTimeInMillis: () => 10_000 })).toEqual(answer);
   expect(relay.requests[0]?.verification.ok).toBe(true);
   expect(output.lines()).toEqual([expect.objectContaining({ level: 'info', msg: 'directive forwarded' })]);
 }
@@ -61,7 +61,7 @@ describe('handler (TypeScript source)', () => {
     vi.stubEnv('PRESSGATE_DIRECTIVE_SECRET', '');
     const output = captureConsole();
 
-    const reply = (await handler(acceptGrantDirective())) as Reply;
+    const reply = (await handler(lambdaAcceptGrant())) as Reply;
 
     expect(reply.event.header).toMatchObject({ namespace: 'Alexa.Authorization', name: 'ErrorResponse' });
     expect(reply.event.payload.type).toBe('ACCEPT_GRANT_FAILED');
@@ -76,7 +76,7 @@ describe('handler (TypeScript source)', () => {
     vi.stubEnv('PRESSGATE_DIRECTIVE_SECRET', DIRECTIVE_SECRET);
     vi.stubEnv('PRESSGATE_TIMEOUT_MS', '200');
     const output = captureConsole();
-    const reply = (await handler(discoverDirective())) as Reply;
+    const reply = (await handler(lambdaDiscover())) as Reply;
     expect(reply.event.payload.type).toBe('INTERNAL_ERROR');
     expect(output.lines()[0]?.msg).toMatch(/plain http to 192\.0\.2\.1/);
     expect(JSON.stringify(output.lines())).not.toContain(DIRECTIVE_SECRET);

@@ -105,7 +105,7 @@ export const GRANT_CODE = 'ANSecretGrantCode-7d2e';
 export const USER_BEARER = 'Atza|test-user-bearer-token';
 export const CORRELATION_TOKEN = 'dFMb0z+PgpgdDmluhJ1LddFvSqZ/jCc8ptlAKulUj90jSqg==';
 
-export function discoverDirective(): Record<string, unknown> {
+export function lambdaDiscover(): Record<string, unknown> {
   return {
     directive: {
       header: {
@@ -119,7 +119,7 @@ export function discoverDirective(): Record<string, unknown> {
   };
 }
 
-export function acceptGrantDirective(): Record<string, unknown> {
+export function lambdaAcceptGrant(): Record<string, unknown> {
   return {
     directive: {
       header: {
@@ -136,7 +136,7 @@ export function acceptGrantDirective(): Record<string, unknown> {
   };
 }
 
-export function reportStateDirective(): Record<string, unknown> {
+export function lambdaReportState(): Record<string, unknown> {
   return {
     directive: {
       header: {

@@ -8,10 +8,10 @@ import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/device-tool
 import { startEmulator } from '@pressgate/emulator';
 import { decoderSetupFor } from '@pressgate/listener';
 import { PressgateError } from '@pressgate/protocol';
-import { createRelayLogger, type VirtualRemoteControl } from '@pressgate/relay';
+import { createRelayLogger, type PressRouteOptions, pressRoute } from '@pressgate/relay';
 import type { DestinationStream } from 'pino';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '../commands/emulator.js';
-import { type Service, startService } from '../service/service.js';
+import { Service } from '../service/service.js';
 import { DeliveryTracker } from './delivery-tracker.js';
 import { DEMO_DIRECTIVE_SECRET, DEMO_REMOTE_ID, demoConfig } from './demo-config.js';
 import { formatReport, formatSummary, type GestureReport } from './demo-output.js';
@@ -68,13 +68,6 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       await ptyRemote.start(options.signal);
     }
     let remote: (DemoRemote & { stop(): Promise<void> | void }) | undefined;
-    const control: VirtualRemoteControl = {
-      press: async (_remoteId, button, action) => {
-        if (remote === undefined)
-          throw new PressgateError('ERR_DEMO_REMOTE', 'the simulated remote is not running');
-        await remote.edge(button, action === 'down' ? 'D' : 'U');
-      },
-    };
     const config = demoConfig({
       dataDir,
       port: options.port,
@@ -82,12 +75,20 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       lwaTokenUrl: emulator.lwaTokenUrl,
       serialPath: pty?.hostPath ?? join(dataDir, 'no-pty'),
     });
-    const service = await startService({
+    const service = new Service({
       config,
       logger,
-      virtualRemote: control,
       listener: { reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } },
     });
+    // The status page's virtual buttons press the simulated remote: the demo's own route on the
+    // relay's app, registered before it listens.
+    const press: PressRouteOptions['press'] = async (_remoteId, button, action) => {
+      if (remote === undefined)
+        throw new PressgateError('ERR_DEMO_REMOTE', 'the simulated remote is not running');
+      await remote.edge(button, action === 'down' ? 'D' : 'U');
+    };
+    void service.relay.app.register(pressRoute, { config: () => service.config(), press });
+    await service.start();
     cleanups.push(() => service.stop());
     const url = service.url ?? '';
     out(`  relay     ${url}`);

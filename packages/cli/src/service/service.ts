@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { type DecodedGesture, Listener, type ListenerOptions, listenerOptionsFor } from '@pressgate/listener';
 import type { ConfigEnv, PressgateConfig, RemoteConfig } from '@pressgate/protocol';
-import { createRelay, type IngestResult, type Relay, type VirtualRemoteControl } from '@pressgate/relay';
+import { createRelay, type IngestResult, type Relay } from '@pressgate/relay';
 import type { Logger } from 'pino';
 import { type ConfigProblem, formatProblems, loadConfigFile } from '../config-file.js';
 import { ConfigWatcher } from './config-watcher.js';
@@ -14,8 +14,6 @@ export type ServiceOptions = {
   configFile?: string;
   /** For `${VAR}` when the file is re-read. */
   env?: ConfigEnv;
-  /** The demo's simulated remote, pressable from the status page. */
-  virtualRemote?: VirtualRemoteControl;
   /** Quiet time after the last change of the file before it is re-read; default 250 ms. */
   reloadDebounceMs?: number;
   /** Extra Listener options (reconnect backoff, timeouts), for every remote. */
@@ -66,11 +64,7 @@ export class Service extends EventEmitter<ServiceEvents> {
     this.#options = options;
     this.#config = options.config;
     this.#log = options.logger.child({ component: 'service' });
-    this.relay = createRelay({
-      config: options.config,
-      logger: options.logger,
-      ...(options.virtualRemote === undefined ? {} : { virtualRemote: options.virtualRemote }),
-    });
+    this.relay = createRelay({ config: options.config, logger: options.logger });
   }
 
   get url(): string | undefined {

@@ -1,20 +1,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPressgateError, PressgateConfig, type PressgateConfigInput } from '@pressgate/protocol';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import type { RelayEvent } from '../ports.js';
-import { INSTANCE, simpleEntry } from './delivery.test-helpers.js';
-import { REDACT_PATHS } from './redact.js';
-import { PressgateRelayCore } from './relay-core.js';
 import {
+  BUTTON_1_INSTANCE,
   captureLogs,
+  freshDir,
   gatewayError,
   lwaTokens,
-  makeTempDir,
   type ScriptedHandler,
+  simpleEntry,
   startScriptedServer,
   waitFor,
-} from './test-support.test-helpers.js';
+} from '@pressgate/test-kit';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { RelayEvent } from '../ports.js';
+import { REDACT_PATHS } from '../relay-logger.js';
+import { PressgateRelayCore } from './relay-core.js';
 
 const CLIENT_SECRET = 'client-secret-never-logged';
 const AUTH_CODE = 'auth-code-never-logged';
@@ -22,7 +23,7 @@ const AUTH_CODE = 'auth-code-never-logged';
 function remote(
   id: string,
   endpointId: string,
-  instance = INSTANCE,
+  instance = BUTTON_1_INSTANCE,
 ): PressgateConfigInput['remotes'] extends (infer R)[] | undefined ? R : never {
   return {
     id,
@@ -45,7 +46,7 @@ async function startCore(options: {
   remotes?: PressgateConfigInput['remotes'];
   link?: boolean;
 }) {
-  const dataDir = options.dataDir ?? (await makeTempDir());
+  const dataDir = options.dataDir ?? (await freshDir());
   const lwa = await startScriptedServer('/auth/o2/token', (_request, i) => lwaTokens(i + 1));
   const gateway = await startScriptedServer('/v3/events', options.gateway ?? (() => ({ status: 202 })));
   const config = configFor(dataDir, gateway.url, lwa.url, options.remotes);
@@ -102,7 +103,10 @@ describe('PressgateRelayCore', () => {
     const [record] = await h.deliveries(1);
     expect(record).toMatchObject({ outcome: 'delivered', createdAt: at });
     const [sent] = bodies(h.gateway.requests);
-    expect(sent.event.header).toMatchObject({ namespace: 'Alexa.SimpleEventSource', instance: INSTANCE });
+    expect(sent.event.header).toMatchObject({
+      namespace: 'Alexa.SimpleEventSource',
+      instance: BUTTON_1_INSTANCE,
+    });
     expect(sent.event.header.messageId).toBe(result.ok ? result.messageId : '');
     expect(sent.event.payload).toEqual({ id: 'Button.DoublePush.1', timestamp: at });
     expect(sent.event.endpoint.scope).toEqual({ type: 'BearerToken', token: 'Atza|access-1' });

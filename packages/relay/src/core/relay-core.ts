@@ -1,10 +1,8 @@
 import {
-  buildSimpleEvent,
   type Connectivity,
   type DiscoveryEndpoint,
   GATEWAY_URLS,
   LWA_TOKEN_URL,
-  newMessageId,
   type PressgateConfig,
   PressgateError,
   type RemoteConfig,
@@ -20,25 +18,19 @@ import type {
   RelayEvent,
   RemoteStatus,
 } from '../ports.js';
-import { type Clock, systemClock } from './clock.js';
-import { Delivery } from './delivery.js';
-import { eventTime } from './event-time.js';
-import { GatewayClient } from './gateway-client.js';
-import { LwaClient } from './lwa-client.js';
-import { Outbox } from './outbox.js';
-import { remoteToEndpoint } from './remote-endpoint.js';
-import { connectivityOf, RemoteStatuses, type RemoteUpdate } from './remote-statuses.js';
-import {
-  changeReportEntry,
-  diffEndpoints,
-  discoveryReportEntries,
-  type PendingEntry,
-} from './report-entries.js';
-import { scopedCopy } from './scope-token.js';
-import { TokenManager } from './token-manager.js';
-
-export { MAX_FUTURE_SKEW_MS } from './event-time.js';
-export type { RemoteUpdate } from './remote-statuses.js';
+import { Delivery } from './delivery/delivery.js';
+import { GatewayClient } from './delivery/gateway-client.js';
+import { scopedCopy } from './delivery/scope-token.js';
+import { eventTime } from './ingest/event-time.js';
+import { simpleEventEntry, unmappedRefusal } from './ingest/gesture-entry.js';
+import { Outbox } from './outbox/outbox.js';
+import type { PendingEntry } from './outbox/outbox-file.js';
+import { remoteToEndpoint } from './reports/remote-endpoint.js';
+import { connectivityOf, RemoteStatuses, type RemoteUpdate } from './reports/remote-statuses.js';
+import { changeReportEntry, diffEndpoints, discoveryReportEntries } from './reports/report-entries.js';
+import { type Clock, systemClock } from './shared/clock.js';
+import { LwaClient } from './tokens/lwa-client.js';
+import { TokenManager } from './tokens/token-manager.js';
 
 export type RelayCoreOptions = {
   config: PressgateConfig;
@@ -175,30 +167,12 @@ export class PressgateRelayCore implements RelayCore {
     } as const;
     if (target === undefined) {
       this.#emit({ ...gestureEvent, mapped: false });
-      const known = this.#config.remotes.some((remote) => remote.id === input.remoteId);
-      return known
-        ? {
-            ok: false,
-            code: 'ERR_INGEST_UNMAPPED',
-            message: `remote ${input.remoteId} has no ${input.gesture} mapped on button ${input.button}; add it under buttons[].gestures in the config`,
-          }
-        : {
-            ok: false,
-            code: 'ERR_INGEST_UNKNOWN_REMOTE',
-            message: `no remote with id ${JSON.stringify(input.remoteId)} in the config; expected one of: ${this.#config.remotes.map((remote) => remote.id).join(', ') || '(none)'}`,
-          };
+      return unmappedRefusal(this.#config, input);
     }
-    const messageId = newMessageId();
-    const message = buildSimpleEvent({ ...target, timestamp: at, messageId });
-    await this.#enqueue({
-      messageId,
-      endpointId: target.endpointId,
-      eventId: target.eventId,
-      createdAt: new Date(Date.parse(message.event.payload.timestamp)).toISOString(),
-      message,
-    });
+    const entry = simpleEventEntry(target, at);
+    await this.#enqueue(entry);
     this.#emit({ ...gestureEvent, mapped: true, eventId: target.eventId });
-    return { ok: true, messageId, endpointId: target.endpointId, eventId: target.eventId };
+    return { ok: true, messageId: entry.messageId, endpointId: target.endpointId, eventId: target.eventId };
   }
 
   outboxCounts(): OutboxCounts {

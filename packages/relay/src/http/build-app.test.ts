@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { startHttpHarness, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { startHarness, waitFor } from './http.test-helpers.js';
 
 /** Reads a text stream into `text` until `done` says stop or the deadline passes. */
 async function readUntil(
@@ -30,7 +30,7 @@ async function readUntil(
 
 describe('buildApp: status, health, metrics, 404', () => {
   it('answers /healthz and unknown routes in the error shape', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     expect((await h.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ ok: true });
     const missing = await h.app.inject({ method: 'GET', url: '/v2/nothing?x=1' });
     expect(missing.statusCode).toBe(404);
@@ -43,7 +43,7 @@ describe('buildApp: status, health, metrics, 404', () => {
   });
 
   it('reports link, remotes, outbox and deliveries in /v1/status without any token', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     const before = (await h.app.inject({ method: 'GET', url: '/v1/status' })).json();
     expect(before).toMatchObject({
       link: { state: 'unlinked' },
@@ -80,7 +80,7 @@ describe('buildApp: status, health, metrics, 404', () => {
   });
 
   it('serves Prometheus text with gesture, delivery, outbox and link metrics', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     await h.link();
     await h.postGesture({ remoteId: 'living-room', button: 1, gesture: 'single' });
     await h.postGesture({ remoteId: 'living-room', button: 2, gesture: 'double' });
@@ -109,7 +109,7 @@ describe('buildApp: status, health, metrics, 404', () => {
 
 describe('GET /v1/stream', () => {
   it('streams gesture and delivery events with heartbeats, and unsubscribes when the client goes', async () => {
-    const h = await startHarness({ app: { heartbeatMs: 50 } });
+    const h = await startHttpHarness({ app: { heartbeatMs: 50 } });
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
     await h.link();
@@ -155,7 +155,7 @@ describe('GET /v1/stream', () => {
   });
 
   it('ends open streams when the app closes', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
     const response = await fetch(`http://127.0.0.1:${port}/v1/stream`);

@@ -69,17 +69,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   );
   registerErrorHandling(app, logger, bodyLimitBytes);
 
-  app.addHook('onResponse', async (request, reply) => {
-    logger.debug(
-      {
-        method: request.method,
-        url: request.routeOptions.url ?? 'unmatched',
-        statusCode: reply.statusCode,
-        responseTimeMs: Math.round(reply.elapsedTime),
-      },
-      'request done',
-    );
-  });
+  logRequests(app, logger);
 
   const metrics = new RelayMetrics(deps.core);
   metrics.start();
@@ -115,4 +105,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.type(METRICS_CONTENT_TYPE).send(metrics.render() + (deps.directiveTransport?.metrics() ?? '')),
   );
   return app;
+}
+
+/** One debug line per request from the onResponse hook: no headers, no bodies. */
+function logRequests(app: FastifyInstance, logger: Logger): void {
+  app.addHook('onResponse', async (request, reply) => {
+    logger.debug(
+      {
+        method: request.method,
+        url: request.routeOptions.url ?? 'unmatched',
+        statusCode: reply.statusCode,
+        responseTimeMs: Math.round(reply.elapsedTime),
+      },
+      'request done',
+    );
+  });
 }

@@ -1,20 +1,20 @@
 import { SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
-import { describe, expect, it } from 'vitest';
 import {
   acceptGrantDirective,
   BUTTON_1_INSTANCE,
-  DIRECTIVE_SECRET,
   discoverDirective,
-  ENDPOINT_ID,
+  HARNESS_DIRECTIVE_SECRET,
+  LIVING_ROOM_ENDPOINT_ID,
   reportStateDirective,
-  startHarness,
-} from './http.test-helpers.js';
+  startHttpHarness,
+} from '@pressgate/test-kit';
+import { describe, expect, it } from 'vitest';
 
 const nowS = (): number => Math.floor(Date.now() / 1000);
 
 describe('POST /alexa/directive: AcceptGrant', () => {
   it('exchanges the code with LWA, stores the tokens and answers AcceptGrant.Response', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     const response = await h.postDirective(acceptGrantDirective(h.emulator.issueAuthorizationCode()));
     expect(response.statusCode).toBe(200);
     expect(response.json().event.header).toMatchObject({
@@ -32,7 +32,7 @@ describe('POST /alexa/directive: AcceptGrant', () => {
   });
 
   it('answers ACCEPT_GRANT_FAILED (200) for a used or unknown code, and when LWA is down', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     const code = h.emulator.issueAuthorizationCode();
     expect((await h.postDirective(acceptGrantDirective(code))).json().event.header.name).toBe(
       'AcceptGrant.Response',
@@ -56,7 +56,7 @@ describe('POST /alexa/directive: AcceptGrant', () => {
   });
 
   it('answers a malformed AcceptGrant (no grant code) with ACCEPT_GRANT_FAILED and calls no LWA', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     const body = acceptGrantDirective('x') as { directive: { payload: Record<string, unknown> } };
     body.directive.payload.grant = { type: 'OAuth2.AuthorizationCode' };
     const response = await h.postDirective(body);
@@ -70,31 +70,31 @@ describe('POST /alexa/directive: AcceptGrant', () => {
 
 describe('POST /alexa/directive: Discover, ReportState, others', () => {
   it('answers Discover with the configured endpoint, which the strict emulator accepts', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     const response = await h.postDirective(discoverDirective());
     const body = response.json();
     expect(body.event.header).toMatchObject({ namespace: 'Alexa.Discovery', name: 'Discover.Response' });
     expect(body.event.payload.endpoints).toHaveLength(1);
     const [endpoint] = body.event.payload.endpoints;
-    expect(endpoint).toMatchObject({ endpointId: ENDPOINT_ID, displayCategories: ['REMOTE'] });
+    expect(endpoint).toMatchObject({ endpointId: LIVING_ROOM_ENDPOINT_ID, displayCategories: ['REMOTE'] });
     expect(endpoint.capabilities).toContainEqual(
       expect.objectContaining({ interface: 'Alexa.SimpleEventSource', instance: BUTTON_1_INSTANCE }),
     );
-    expect(h.emulator.learnDiscovery(body)).toEqual({ ok: true, endpointIds: [ENDPOINT_ID] });
+    expect(h.emulator.learnDiscovery(body)).toEqual({ ok: true, endpointIds: [LIVING_ROOM_ENDPOINT_ID] });
   });
 
   it('answers ReportState with the correlationToken and live connectivity, NO_SUCH_ENDPOINT otherwise', async () => {
-    const h = await startHarness();
-    const first = (await h.postDirective(reportStateDirective(ENDPOINT_ID, 'corr-1'))).json();
+    const h = await startHttpHarness();
+    const first = (await h.postDirective(reportStateDirective(LIVING_ROOM_ENDPOINT_ID, 'corr-1'))).json();
     expect(first.event.header).toMatchObject({ name: 'StateReport', correlationToken: 'corr-1' });
-    expect(first.event.endpoint).toEqual({ endpointId: ENDPOINT_ID });
+    expect(first.event.endpoint).toEqual({ endpointId: LIVING_ROOM_ENDPOINT_ID });
     expect(first.context.properties[0]).toMatchObject({
       namespace: 'Alexa.EndpointHealth',
       name: 'connectivity',
       value: { value: 'UNREACHABLE' },
     });
     await h.core.setRemoteStatus('living-room', { connected: true, deviceId: 'rmt-00a1' });
-    const second = (await h.postDirective(reportStateDirective(ENDPOINT_ID, 'corr-2'))).json();
+    const second = (await h.postDirective(reportStateDirective(LIVING_ROOM_ENDPOINT_ID, 'corr-2'))).json();
     expect(second.context.properties[0].value).toEqual({ value: 'OK' });
     expect(second.event.header.correlationToken).toBe('corr-2');
 
@@ -107,7 +107,7 @@ describe('POST /alexa/directive: Discover, ReportState, others', () => {
   });
 
   it('answers an unsupported directive with INVALID_DIRECTIVE, echoing its correlationToken', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     const response = await h.postDirective({
       directive: {
         header: {
@@ -117,7 +117,7 @@ describe('POST /alexa/directive: Discover, ReportState, others', () => {
           messageId: crypto.randomUUID(),
           correlationToken: 'corr-power',
         },
-        endpoint: { endpointId: ENDPOINT_ID },
+        endpoint: { endpointId: LIVING_ROOM_ENDPOINT_ID },
         payload: {},
       },
     });
@@ -134,7 +134,7 @@ describe('POST /alexa/directive: Discover, ReportState, others', () => {
 
 describe('POST /alexa/directive: signatures come first', () => {
   it('refuses missing, malformed, wrong, stale and tampered signatures with 401 and processes nothing', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     const body = JSON.stringify(acceptGrantDirective(h.emulator.issueAuthorizationCode()));
     const cases: { name: string; signature: string | null; code: string; payload?: string }[] = [
       { name: 'missing', signature: null, code: 'ERR_SIGNATURE_MISSING' },
@@ -146,12 +146,12 @@ describe('POST /alexa/directive: signatures come first', () => {
       },
       {
         name: 'stale',
-        signature: signDirective(DIRECTIVE_SECRET, body, nowS() - 301),
+        signature: signDirective(HARNESS_DIRECTIVE_SECRET, body, nowS() - 301),
         code: 'ERR_SIGNATURE_STALE',
       },
       {
         name: 'tampered body',
-        signature: signDirective(DIRECTIVE_SECRET, body, nowS()),
+        signature: signDirective(HARNESS_DIRECTIVE_SECRET, body, nowS()),
         code: 'ERR_SIGNATURE_MISMATCH',
         payload: body.replace('AcceptGrant', 'AcceptGrant '),
       },
@@ -173,9 +173,9 @@ describe('POST /alexa/directive: signatures come first', () => {
   });
 
   it('refuses a replayed request: the second copy gets 401 and LWA sees one exchange', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     const body = JSON.stringify(acceptGrantDirective(h.emulator.issueAuthorizationCode()));
-    const signature = signDirective(DIRECTIVE_SECRET, body, nowS());
+    const signature = signDirective(HARNESS_DIRECTIVE_SECRET, body, nowS());
     const first = await h.postDirective(body, { signature });
     expect(first.json().event.header.name).toBe('AcceptGrant.Response');
     const replay = await h.postDirective(body, { signature });
@@ -187,7 +187,7 @@ describe('POST /alexa/directive: signatures come first', () => {
 
 describe('POST /alexa/directive: bad bodies', () => {
   it('answers malformed JSON 400, an oversize body 413, a wrong content type 415, and keeps serving', async () => {
-    const h = await startHarness({ app: { bodyLimitBytes: 4096 } });
+    const h = await startHttpHarness({ app: { bodyLimitBytes: 4096 } });
     const broken = await h.postDirective('{"directive": {');
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ statusCode: 400, code: 'ERR_HTTP_BAD_JSON', error: 'Bad Request' });
@@ -207,7 +207,7 @@ describe('POST /alexa/directive: bad bodies', () => {
       url: '/alexa/directive',
       headers: {
         'content-type': 'text/plain',
-        [SIGNATURE_HEADER]: signDirective(DIRECTIVE_SECRET, text, nowS()),
+        [SIGNATURE_HEADER]: signDirective(HARNESS_DIRECTIVE_SECRET, text, nowS()),
       },
       payload: text,
     });

@@ -1,16 +1,19 @@
+import { BUTTON_1_INSTANCE, LIVING_ROOM_ENDPOINT_ID, startHttpHarness, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { BUTTON_1_INSTANCE, ENDPOINT_ID, startHarness, waitFor } from './http.test-helpers.js';
 
 describe('POST /v1/gestures', () => {
   it('answers 202 with the messageId, and the mapped event reaches the gateway', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     await h.link();
     const at = new Date(Date.now() - 200).toISOString();
     const response = await h.postGesture({ remoteId: 'living-room', button: 1, gesture: 'double', at });
     expect(response.statusCode).toBe(202);
     const { messageId } = response.json();
     expect(messageId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(response.json()).toMatchObject({ endpointId: ENDPOINT_ID, eventId: 'Button.DoublePush.1' });
+    expect(response.json()).toMatchObject({
+      endpointId: LIVING_ROOM_ENDPOINT_ID,
+      eventId: 'Button.DoublePush.1',
+    });
     const accepted = await waitFor(
       'the event at the emulator',
       () => h.emulator.accepted().find((event) => event.messageId === messageId),
@@ -19,7 +22,7 @@ describe('POST /v1/gestures', () => {
     expect(accepted).toMatchObject({
       namespace: 'Alexa.SimpleEventSource',
       name: 'Event',
-      endpointId: ENDPOINT_ID,
+      endpointId: LIVING_ROOM_ENDPOINT_ID,
       instance: BUTTON_1_INSTANCE,
       eventId: 'Button.DoublePush.1',
     });
@@ -27,7 +30,7 @@ describe('POST /v1/gestures', () => {
   });
 
   it('answers 404 for an unmapped gesture or an unknown remote, and sends nothing', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     await h.link();
     const unmapped = await h.postGesture({ remoteId: 'living-room', button: 2, gesture: 'single' });
     expect(unmapped.statusCode).toBe(404);
@@ -48,7 +51,7 @@ describe('POST /v1/gestures', () => {
   });
 
   it('answers 400 with the zod issues for malformed bodies, then keeps serving', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     const wrongTypes = await h.postGesture({ remoteId: 'living-room', button: '1', gesture: 'triple' });
     expect(wrongTypes.statusCode).toBe(400);
     const body = wrongTypes.json();
@@ -80,7 +83,7 @@ describe('POST /v1/gestures', () => {
   });
 
   it('answers 400 for an at more than 5 s in the future, and sends nothing', async () => {
-    const h = await startHarness();
+    const h = await startHttpHarness();
     await h.link();
     const at = new Date(Date.now() + 30_000).toISOString();
     const response = await h.postGesture({ remoteId: 'living-room', button: 1, gesture: 'single', at });
@@ -95,7 +98,7 @@ describe('POST /v1/gestures', () => {
   });
 
   it('accepts an at already older than maxEventAgeMs, records it as expired at once, never sends it', async () => {
-    const h = await startHarness({ maxEventAgeMs: 5_000 });
+    const h = await startHttpHarness({ maxEventAgeMs: 5_000 });
     await h.link();
     const at = new Date(Date.now() - 10_000).toISOString();
     const response = await h.postGesture({ remoteId: 'living-room', button: 1, gesture: 'single', at });
@@ -114,7 +117,7 @@ describe('POST /v1/gestures', () => {
   });
 
   it('without an API token accepts loopback callers only, before reading the body', async () => {
-    const h = await startHarness({ app: { bodyLimitBytes: 1024 } });
+    const h = await startHttpHarness({ app: { bodyLimitBytes: 1024 } });
     const gesture = { remoteId: 'kitchen', button: 1, gesture: 'single' };
     for (const remoteAddress of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) {
       const response = await h.postGesture(gesture, { remoteAddress });
@@ -135,7 +138,7 @@ describe('POST /v1/gestures', () => {
 
   it('with an API token requires "Bearer <token>" from every caller, loopback included', async () => {
     const apiToken = 'api-token-for-the-gesture-route';
-    const h = await startHarness({ apiToken });
+    const h = await startHttpHarness({ apiToken });
     const gesture = { remoteId: 'living-room', button: 1, gesture: 'single' };
     const cases: { remoteAddress: string; authorization?: string }[] = [
       { remoteAddress: '127.0.0.1' },

@@ -4,20 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '@pressgate/emulator';
 import { isPressgateError, PressgateConfig, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
-import { type Mosquitto, startMosquitto, waitFor } from '@pressgate/test-kit';
-import { connectAsync, type MqttClient } from 'mqtt';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { relayTestConfigInput } from '../core/relay-config.test-helpers.js';
 import {
   acceptGrantDirective,
-  CLIENT_ID,
-  CLIENT_SECRET,
+  HARNESS_CLIENT_ID as CLIENT_ID,
+  HARNESS_CLIENT_SECRET as CLIENT_SECRET,
   captureLogs,
-  DIRECTIVE_SECRET,
+  HARNESS_DIRECTIVE_SECRET as DIRECTIVE_SECRET,
   discoverDirective,
-  ENDPOINT_ID,
+  LIVING_ROOM_ENDPOINT_ID as ENDPOINT_ID,
+  type Mosquitto,
+  relayTestConfigInput,
   reportStateDirective,
-} from '../http/http.test-helpers.js';
+  startMosquitto,
+  waitFor,
+} from '@pressgate/test-kit';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createRelay, type Relay } from '../relay.js';
 
 const PREFIX = 'pressgate/test-box';

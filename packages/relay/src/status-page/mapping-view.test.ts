@@ -1,6 +1,6 @@
+import { PAGE_TEST_SECRETS, pageTestConfig } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
 import { labelOf, toMappingView } from './mapping-view.js';
-import { pageTestConfig, SECRETS } from './status-page.test-helpers.js';
 
 describe('toMappingView', () => {
   it('lists every remote with its buttons in number order and an event id or null per gesture', () => {
@@ -44,7 +44,7 @@ describe('toMappingView', () => {
 
   it('carries no secret, token, instance id or serial path', () => {
     const json = JSON.stringify(toMappingView(pageTestConfig()));
-    for (const secret of Object.values(SECRETS)) expect(json).not.toContain(secret);
+    for (const secret of Object.values(PAGE_TEST_SECRETS)) expect(json).not.toContain(secret);
     expect(json).not.toContain('4f0c8a3e-2b7d-4c1e-9a55-0d6f3b2e7c10');
     expect(json).not.toContain('/dev/null');
   });

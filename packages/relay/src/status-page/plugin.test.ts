@@ -1,11 +1,11 @@
 import { Script } from 'node:vm';
 import type { PressgateConfig } from '@pressgate/protocol';
+import { PAGE_TEST_SECRETS, pageTestConfig, startHttpHarness } from '@pressgate/test-kit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startHarness } from '../http/http.test-helpers.js';
 import { PAGE_SCRIPT, PRESS_HEADER } from './page-script.js';
-import { type PressAction, type StatusPageOptions, statusPagePlugin } from './plugin.js';
-import { pageTestConfig, SECRETS } from './status-page.test-helpers.js';
+import { statusPagePlugin } from './plugin.js';
+import { type PressAction, pressRoute } from './press-route.js';
 
 const PRESS_HEADERS = { [PRESS_HEADER]: '1' };
 
@@ -17,16 +17,17 @@ async function pageApp(
   const presses: Press[] = [];
   const app = Fastify();
   onTestFinished(() => app.close());
-  const pluginOptions: StatusPageOptions = { config: options.config ?? pageTestConfig };
+  const config = options.config ?? pageTestConfig;
+  await app.register(statusPagePlugin, { config });
   if (options.virtualRemote !== false) {
-    pluginOptions.virtualRemote = {
+    await app.register(pressRoute, {
+      config,
       press: async (remoteId, button, action) => {
         if (options.failPress === true) throw new Error('the virtual remote is not running');
         presses.push({ remoteId, button, action });
       },
-    };
+    });
   }
-  await app.register(statusPagePlugin, pluginOptions);
   await app.ready();
   return { app, presses };
 }
@@ -74,7 +75,7 @@ describe('GET /', () => {
     const off = await without.app.inject({ method: 'GET', url: '/' });
     expect(off.body).toContain('data-virtual-remote="false"');
     for (const body of [on.body, off.body]) {
-      for (const secret of Object.values(SECRETS)) expect(body).not.toContain(secret);
+      for (const secret of Object.values(PAGE_TEST_SECRETS)) expect(body).not.toContain(secret);
       expect(body).not.toContain('living-room');
     }
   });
@@ -101,7 +102,7 @@ describe('GET /v1/mapping', () => {
       label: 'Top button',
       gestures: { single: 'Button.SinglePush.1', double: 'Button.DoublePush.1', long: null },
     });
-    for (const secret of Object.values(SECRETS)) expect(response.body).not.toContain(secret);
+    for (const secret of Object.values(PAGE_TEST_SECRETS)) expect(response.body).not.toContain(secret);
 
     config = { ...config, remotes: config.remotes.slice(1) };
     const reloaded = await app.inject({ method: 'GET', url: '/v1/mapping' });
@@ -246,13 +247,12 @@ describe('POST /v1/remotes/:remoteId/buttons/:button/:action', () => {
 
 describe('inside the relay app', () => {
   it('serves the page next to /v1/status and takes a bodiless press under buildApp', async () => {
-    const harness = await startHarness();
+    const harness = await startHttpHarness();
     const presses: Press[] = [];
-    await harness.app.register(statusPagePlugin, {
+    await harness.app.register(statusPagePlugin, { config: () => harness.config });
+    await harness.app.register(pressRoute, {
       config: () => harness.config,
-      virtualRemote: {
-        press: async (remoteId, button, action) => void presses.push({ remoteId, button, action }),
-      },
+      press: async (remoteId, button, action) => void presses.push({ remoteId, button, action }),
     });
     const page = await harness.app.inject({ method: 'GET', url: '/' });
     expect(page.statusCode).toBe(200);

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { LinkStatus } from '../../ports.js';
+import { type JsonStore, openJsonStore } from '../store/json-file-store.js';
+
+export const TOKENS_FILE = 'tokens.json';
+
+export const TokenFile = z.object({
+  version: z.literal(1),
+  accessToken: z.string().min(1).optional(),
+  refreshToken: z.string().min(1).optional(),
+  /** Epoch ms. */
+  accessTokenExpiresAt: z.number().optional(),
+  updatedAt: z.string().optional(),
+  relinkReason: z.string().optional(),
+});
+export type TokenFile = z.infer<typeof TokenFile>;
+
+/** The link as status shows it: never a token, only its expiry. */
+export function linkStatusOf(data: TokenFile | undefined): LinkStatus {
+  if (data?.refreshToken === undefined) return { state: 'unlinked' };
+  const status: LinkStatus = {
+    state: data.relinkReason === undefined ? 'linked' : 'relink_required',
+  };
+  if (data.accessTokenExpiresAt !== undefined) {
+    status.accessTokenExpiresAt = new Date(data.accessTokenExpiresAt).toISOString();
+  }
+  if (data.relinkReason !== undefined) status.reason = data.relinkReason;
+  if (data.updatedAt !== undefined) status.updatedAt = data.updatedAt;
+  return status;
+}
+
+/** Opens `<dataDir>/tokens.json`; a missing file is an empty (unlinked) one. */
+export function openTokenFile(dataDir: string): Promise<JsonStore<TokenFile>> {
+  return openJsonStore<TokenFile>({
+    dataDir,
+    name: TOKENS_FILE,
+    defaultData: () => ({ version: 1 }),
+    parse: (value) => {
+      const parsed = TokenFile.safeParse(value);
+      return parsed.success
+        ? { ok: true, data: parsed.data }
+        : { ok: false, reason: z.prettifyError(parsed.error) };
+    },
+  });
+}
