@@ -157,7 +157,7 @@ export function lambdaReportState(): Record<string, unknown> {
 }
 
 /** A Discover.Response as the relay would answer. */
-export function discoverResponse(): Record<string, unknown> {
+export function lambdaDiscoverResponse(): Record<string, unknown> {
   return {
     event: {
       header: {

@@ -143,12 +143,13 @@ describe('pressgate monitor --json on a real pty', () => {
     const config = join(dir, 'pressgate.yaml');
     await writeFile(
       config,
-      configText('/dev/ttyX').replace('clientSecret: test-secret', 'clientSecret: "${NOPE}"'),
+      // The Alexa secrets may be unset for monitor; any other value may not.
+      configText('/dev/ttyX').replace('friendlyName: Desk remote', 'friendlyName: "${NOPE}"'),
     );
     const bad = startMonitor(['--port', '/dev/ttyX', '--config', config]);
     expect(await bad.exit).toBe(2);
     expect(bad.io.err()).toMatch(
-      /pressgate\.yaml:1:\d+ alexa\.clientSecret: environment variable NOPE is not set/,
+      /pressgate\.yaml:6:\d+ remotes\[0\]\.endpoint\.friendlyName: environment variable NOPE is not set/,
     );
     const other = startMonitor([
       '--port',
