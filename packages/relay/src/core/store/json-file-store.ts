@@ -16,6 +16,8 @@ export type JsonFileAdapterOptions<T> = {
   parse?: StoreParser<T>;
   /** Turns the data into the file's text; default compact JSON plus a newline. */
   serialize?: (data: T) => string;
+  /** Appended to an ERR_STORE_CORRUPT message: what to do after moving the file aside. */
+  corruptHint?: string;
 };
 
 /**
@@ -31,6 +33,7 @@ export class JsonFileAdapter<T> implements Adapter<T> {
   readonly #tempFile: string;
   readonly #parse: StoreParser<T> | undefined;
   readonly #serialize: (data: T) => string;
+  readonly #corruptHint: string | undefined;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(options: JsonFileAdapterOptions<T>) {
@@ -38,6 +41,7 @@ export class JsonFileAdapter<T> implements Adapter<T> {
     this.#tempFile = join(dirname(options.file), `.${basename(options.file)}.tmp`);
     this.#parse = options.parse;
     this.#serialize = options.serialize ?? ((data) => `${JSON.stringify(data)}\n`);
+    this.#corruptHint = options.corruptHint;
   }
 
   async read(): Promise<T | null> {
@@ -57,11 +61,11 @@ export class JsonFileAdapter<T> implements Adapter<T> {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw corrupt(this.file, 'it is not valid JSON', error);
+      throw corrupt(this.file, 'it is not valid JSON', error, this.#corruptHint);
     }
     if (this.#parse === undefined) return value as T;
     const parsed = this.#parse(value);
-    if (!parsed.ok) throw corrupt(this.file, parsed.reason);
+    if (!parsed.ok) throw corrupt(this.file, parsed.reason, undefined, this.#corruptHint);
     return parsed.data;
   }
 
@@ -100,10 +104,10 @@ export class JsonFileAdapter<T> implements Adapter<T> {
   }
 }
 
-export function corrupt(file: string, why: string, cause?: unknown): PressgateError {
+export function corrupt(file: string, why: string, cause?: unknown, hint?: string): PressgateError {
   return new PressgateError(
     'ERR_STORE_CORRUPT',
-    `${file} is corrupt: ${why}. pressgate will not overwrite it; move it aside (or delete it) and restart`,
+    `${file} is corrupt: ${why}. pressgate will not overwrite it; move it aside (or delete it) and restart${hint === undefined ? '' : `, ${hint}`}`,
     cause === undefined ? undefined : { cause },
   );
 }
@@ -152,11 +156,13 @@ export async function openJsonStore<T>(options: {
   name: string;
   defaultData: () => T;
   parse?: StoreParser<T>;
+  corruptHint?: string;
 }): Promise<JsonStore<T>> {
   await ensureDataDir(options.dataDir);
   const adapter = new JsonFileAdapter<T>({
     file: join(options.dataDir, options.name),
     ...(options.parse === undefined ? {} : { parse: options.parse }),
+    ...(options.corruptHint === undefined ? {} : { corruptHint: options.corruptHint }),
   });
   const db = new Low<T>(adapter, options.defaultData());
   await db.read();

@@ -3,14 +3,19 @@ import type { LinkStatus } from '../../ports.js';
 import { type JsonStore, openJsonStore } from '../store/json-file-store.js';
 
 export const TOKENS_FILE = 'tokens.json';
+/** 9999-12-31T23:59:59.999Z: the last time `toISOString` writes with four year digits. */
+const MAX_DATE_MS = 253_402_300_799_999;
 
 export const TokenFile = z.object({
   version: z.literal(1),
   accessToken: z.string().min(1).optional(),
   refreshToken: z.string().min(1).optional(),
-  /** Epoch ms. */
-  accessTokenExpiresAt: z.number().optional(),
-  updatedAt: z.string().optional(),
+  /** Epoch ms; bounded so it is always a valid date (a year 10000 expiry is a broken file). */
+  accessTokenExpiresAt: z.number().int().min(0).max(MAX_DATE_MS).optional(),
+  updatedAt: z
+    .string()
+    .refine((text) => Number.isFinite(Date.parse(text)), 'not a valid date')
+    .optional(),
   relinkReason: z.string().optional(),
 });
 export type TokenFile = z.infer<typeof TokenFile>;
@@ -41,5 +46,6 @@ export function openTokenFile(dataDir: string): Promise<JsonStore<TokenFile>> {
         ? { ok: true, data: parsed.data }
         : { ok: false, reason: z.prettifyError(parsed.error) };
     },
+    corruptHint: 'then relink the skill in the Alexa app (disable and enable it) to store new tokens',
   });
 }

@@ -260,10 +260,12 @@ export class TokenManager implements TokenService {
     const store = this.#requireStore();
     const now = this.#clock.now();
     this.#savedAt = now;
+    // A refresh answer without a refresh token keeps the previous one (RFC 6749 §6).
+    const refreshToken = tokens.refreshToken ?? store.db.data.refreshToken;
     store.db.data = {
       version: 1,
       accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
+      ...(refreshToken === undefined ? {} : { refreshToken }),
       accessTokenExpiresAt: now + tokens.expiresInS * 1000,
       updatedAt: new Date(now).toISOString(),
     };
