@@ -112,7 +112,13 @@ export const PRESSGATE_ERROR_CODES = {
   /** The virtual remote (`pressgate simulate`). */
   SIM: ['ERR_SIM_BUTTON', 'ERR_SIM_CLOSED', 'ERR_SIM_OPEN'],
   /** Files in the relay's data folder (tokens, outbox, ledgers). */
-  STORE: ['ERR_STORE_CORRUPT', 'ERR_STORE_DATA_DIR', 'ERR_STORE_READ', 'ERR_STORE_WRITE'],
+  STORE: [
+    'ERR_STORE_CORRUPT',
+    'ERR_STORE_DATA_DIR',
+    'ERR_STORE_READ',
+    'ERR_STORE_UNSAFE_FILE',
+    'ERR_STORE_WRITE',
+  ],
   /** Protocol v1 lines: the parse codes, and the one `encodeLine` throws. */
   WIRE: [...WIRE_ERROR_CODES, WIRE_ENCODE_ERROR_CODE],
 } as const;

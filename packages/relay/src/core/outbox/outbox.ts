@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { PressgateError } from '@pressgate/protocol';
 import { type Logger, pino } from 'pino';
 import type { DeliveryRecord, OutboxCounts } from '../../ports.js';
-import { JournalFile, parseJournal } from '../store/journal-file.js';
+import { JournalFile, parseJournal, quarantineLines } from '../store/journal-file.js';
 import { ensureDataDir, JsonFileAdapter } from '../store/json-file-store.js';
 import {
   applyFinish,
   DEFAULT_FAILURE_LIMIT,
   DEFAULT_RECORD_LIMIT,
+  deadLetterUnreadableTimes,
   emptyFile,
   OUTBOX_FILE,
   OUTBOX_JOURNAL_FILE,
@@ -59,8 +60,10 @@ type Waiter = { resolve: () => void; reject: (error: unknown) => void; undo?: ()
  * state goes to outbox.json (temp file, fsync, rename, directory fsync) and the journal is
  * emptied. The snapshot records the last line it includes (`seq`), so a crash between the
  * rename and the truncation replays nothing twice. Opening replays the journal over the
- * snapshot; a torn last line (a crash mid-append; its caller was never answered) is dropped
- * with a warning, a damaged line before intact ones refuses to start (ERR_STORE_CORRUPT).
+ * snapshot; a torn last line (no newline: a crash mid-append; its caller was never answered)
+ * is dropped with a warning, complete last lines of the wrong shape are kept aside in
+ * `outbox.journal.quarantine` with a warning and a count, a damaged line before intact ones
+ * refuses to start (ERR_STORE_CORRUPT), and an entry with an unreadable time is dead-lettered.
  *
  * The bounded finished records and totals (history for status, not a delivery guarantee) ride
  * in the same lines and snapshot; they cost one short line per event, never a rewrite.
@@ -108,12 +111,26 @@ export class Outbox {
           'dropped a torn last line of the outbox journal (a crash mid-write; that change was never acknowledged)',
         );
       }
+      if (contents.quarantined.length > 0) {
+        const aside = await quarantineLines(journal.file, contents.quarantined);
+        this.#logger.warn(
+          { file: journal.file, quarantined: contents.quarantined.length, quarantineFile: aside },
+          'complete outbox journal lines of the wrong shape were kept aside, not replayed: inspect the quarantine file',
+        );
+      }
+      const deadLettered = deadLetterUnreadableTimes(data, this.#limits, Date.now());
+      for (const record of deadLettered) {
+        this.#logger.error(
+          { messageId: record.messageId, endpointId: record.endpointId, code: record.code },
+          'dead-lettered an outbox entry with an unreadable time',
+        );
+      }
       this.#data = data;
       this.#snapshot = snapshot;
       this.#journal = journal;
       this.#seq = seq;
       this.#closing = undefined;
-      if (journal.size > 0) await this.#compact();
+      if (journal.size > 0 || deadLettered.length > 0) await this.#compact();
     } catch (error) {
       this.#data = undefined;
       await journal.close();

@@ -1,11 +1,11 @@
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PressgateError } from '@pressgate/protocol';
+import { isPressgateError, PressgateError } from '@pressgate/protocol';
 import { type Adapter, Low } from 'lowdb';
+import { CREATE_NEW_FLAGS, DATA_FILE_MODE, ensureDataDir, openDataFile } from './data-dir.js';
 
-export const DATA_DIR_MODE = 0o700;
-export const DATA_FILE_MODE = 0o600;
+export { DATA_DIR_MODE, DATA_FILE_MODE, ensureDataDir } from './data-dir.js';
 
 /** Turns parsed JSON into the stored type, or says why it does not fit. */
 export type StoreParser<T> = (value: unknown) => { ok: true; data: T } | { ok: false; reason: string };
@@ -47,16 +47,21 @@ export class JsonFileAdapter<T> implements Adapter<T> {
   async read(): Promise<T | null> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      const handle = await openDataFile(this.file, constants.O_RDONLY);
+      try {
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (isPressgateError(error)) throw error;
       throw new PressgateError(
         'ERR_STORE_READ',
         `cannot read ${this.file}: ${(error as Error).message}; check that the service user owns the data directory`,
         { cause: error },
       );
     }
-    await fixMode(this.file, DATA_FILE_MODE);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -84,7 +89,12 @@ export class JsonFileAdapter<T> implements Adapter<T> {
 
   async #writeNow(text: string): Promise<void> {
     try {
-      const handle = await open(this.#tempFile, 'w', DATA_FILE_MODE);
+      // A fresh temp file every time: whatever sits at its name (a planted link) is removed, not
+      // written through; the rename then replaces the target's name, never what a link points at.
+      await unlink(this.#tempFile).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      const handle = await open(this.#tempFile, CREATE_NEW_FLAGS, DATA_FILE_MODE);
       try {
         await handle.chmod(DATA_FILE_MODE);
         await handle.writeFile(text, 'utf8');
@@ -114,30 +124,11 @@ export function corrupt(file: string, why: string, cause?: unknown, hint?: strin
 
 /** fsyncs a directory, so a rename or a new file in it survives a power cut. */
 export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, constants.O_RDONLY);
+  const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-export async function fixMode(path: string, mode: number): Promise<void> {
-  const info = await stat(path);
-  if ((info.mode & 0o777) !== mode) await chmod(path, mode);
-}
-
-/** Creates the data directory (0700), or tightens the mode of an existing one. */
-export async function ensureDataDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true, mode: DATA_DIR_MODE });
-    await fixMode(dir, DATA_DIR_MODE);
-  } catch (error) {
-    throw new PressgateError(
-      'ERR_STORE_DATA_DIR',
-      `cannot create data directory ${dir}: ${(error as Error).message}; set relay.dataDir to a directory the service user can write`,
-      { cause: error },
-    );
   }
 }
 

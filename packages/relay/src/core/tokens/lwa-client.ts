@@ -77,7 +77,8 @@ export class LwaClient {
     }
     const body = parseJson(text);
     const lwaError = typeof body?.error === 'string' ? body.error : undefined;
-    if (statusCode >= 200 && statusCode < 300) return readTokens(url, body, grant.grant_type === 'refresh_token');
+    if (statusCode >= 200 && statusCode < 300)
+      return readTokens(url, body, grant.grant_type === 'refresh_token');
     if (statusCode >= 500) {
       throw new PressgateError(
         'ERR_LWA_UNAVAILABLE',
@@ -112,11 +113,7 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function readTokens(
-  url: string,
-  body: Record<string, unknown> | undefined,
-  isRefresh: boolean,
-): LwaTokens {
+function readTokens(url: string, body: Record<string, unknown> | undefined, isRefresh: boolean): LwaTokens {
   const accessToken = body?.access_token;
   const refreshToken = body?.refresh_token;
   const expiresIn = body?.expires_in;
