@@ -154,7 +154,7 @@ export class PressgateRelayCore implements RelayCore {
 
   async ingest(input: GestureInput): Promise<IngestResult> {
     this.#requireRunning();
-    const time = eventTime(input.at, this.#clock.now());
+    const time = eventTime(input.at, this.#clock.now(), this.#config.alexa.maxEventAgeMs);
     if (!time.ok) return time;
     const { at } = time;
     const target = resolveGesture(this.#config, input.remoteId, input.button, input.gesture);
