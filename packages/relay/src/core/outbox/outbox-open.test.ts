@@ -72,6 +72,6 @@ describe('outbox opening: what a journal may hold', () => {
     await outbox.close();
     const again = await openOutbox(dataDir);
     expect(again.outbox.counts()).toMatchObject({ pending: 1, deadLetter: 1 });
-    expect(again.logs.entries().filter((entry) => entry.level >= 50)).toEqual([]);
+    expect(again.logs.entries().filter((entry) => (entry.level as number) >= 50)).toEqual([]);
   });
 });
