@@ -69,7 +69,7 @@ export const PRESSGATE_ERROR_CODES = {
   /** The account link between the relay and Alexa. */
   LINK: ['ERR_LINK_RELINK_REQUIRED', 'ERR_LINK_UNLINKED'],
   /** A listener's options. */
-  LISTENER: ['ERR_LISTENER_CONFIG'],
+  LISTENER: ['ERR_LISTENER_BUTTON_RANGE', 'ERR_LISTENER_CONFIG'],
   /** Login with Amazon. `ERR_LWA_UNKNOWN` names a failure that carried no code of its own. */
   LWA: [
     'ERR_LWA_BAD_RESPONSE',
