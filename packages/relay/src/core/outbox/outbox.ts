@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { PressgateError } from '@pressgate/protocol';
 import { type Logger, pino } from 'pino';
 import type { DeliveryRecord, OutboxCounts } from '../../ports.js';
+import { DiskReserve, isNoSpace } from '../store/disk-reserve.js';
 import { JournalFile, parseJournal, quarantineLines } from '../store/journal-file.js';
 import { ensureDataDir, JsonFileAdapter } from '../store/json-file-store.js';
 import {
@@ -21,6 +22,7 @@ import {
 } from './outbox-file.js';
 
 const DEFAULT_COMPACT_AT_BYTES = 1024 * 1024;
+const OUTBOX_RESERVE_FILE = 'outbox.reserve';
 /** How long finish lines alone wait for an add's group to ride with, before they get their own. */
 const DEFAULT_FINISH_FLUSH_MS = 10;
 
@@ -36,6 +38,8 @@ export type OutboxOptions = {
   logger?: Logger;
   /** Finish lines with no add to ride with are written after at most this long; default 10 ms. */
   finishFlushMs?: number;
+  /** Room kept on disk (`outbox.reserve`) for a compaction when the disk fills; default 1 MiB. */
+  reserveBytes?: number;
 };
 
 /** `undo` takes a change back out of the in-memory state when its group could not be written. */
@@ -74,6 +78,7 @@ export class Outbox {
   #data: OutboxFile | undefined;
   #snapshot: JsonFileAdapter<OutboxFile> | undefined;
   #journal: JournalFile | undefined;
+  #reserve: DiskReserve | undefined;
   #seq = 0;
   #lines: string[] = [];
   #waiters: Waiter[] = [];
@@ -128,9 +133,23 @@ export class Outbox {
       this.#data = data;
       this.#snapshot = snapshot;
       this.#journal = journal;
+      this.#reserve = new DiskReserve(join(dataDir, OUTBOX_RESERVE_FILE), this.#options.reserveBytes);
+      if (!(await this.#reserve.ensure())) {
+        this.#logger.warn(
+          { file: this.#reserve.file },
+          'no room for the outbox disk reserve; free disk space',
+        );
+      }
       this.#seq = seq;
       this.#closing = undefined;
-      if (journal.size > 0 || deadLettered.length > 0) await this.#compact();
+      if (journal.size > 0 || deadLettered.length > 0) {
+        await this.#compact().catch((error: unknown) => {
+          // A full disk at start: the journal stays as it is and the next group compacts.
+          if (!isNoSpace(error)) throw error;
+          this.#mustCompact = true;
+          this.#logger.warn({ err: error }, 'disk full: the outbox journal is folded once space returns');
+        });
+      }
     } catch (error) {
       this.#data = undefined;
       await journal.close();
@@ -153,8 +172,15 @@ export class Outbox {
         try {
           await this.#compact();
         } catch (error) {
+          // Stopping must not fail on a full disk: every acknowledged add is already in the
+          // journal, which the next start replays. Only the queued finish lines are lost (those
+          // events may be sent again).
+          this.#logger.error(
+            { err: error, unwrittenFinishes: waiters.length },
+            'could not fold the outbox journal while stopping; it is replayed at the next start',
+          );
           for (const waiter of waiters) waiter.reject(error);
-          throw error;
+          return;
         }
         for (const waiter of waiters) waiter.resolve();
       } finally {
@@ -162,6 +188,7 @@ export class Outbox {
         this.#data = undefined;
         this.#snapshot = undefined;
         this.#journal = undefined;
+        this.#reserve = undefined;
       }
     })();
     return this.#closing;
@@ -288,9 +315,17 @@ export class Outbox {
     const journal = this.#journal;
     if (data === undefined || snapshot === undefined || journal === undefined) return;
     data.seq = this.#seq;
-    await snapshot.write(data);
+    try {
+      await snapshot.write(data);
+    } catch (error) {
+      // A full disk: the reserve's space takes the snapshot, then the journal is emptied.
+      if (!(isNoSpace(error) && (await this.#reserve?.release()) === true)) throw error;
+      this.#logger.warn('disk full: used the outbox disk reserve to fold the journal');
+      await snapshot.write(data);
+    }
     await journal.truncate();
     this.#mustCompact = false;
+    await this.#reserve?.ensure();
   }
 
   #require(): OutboxFile {

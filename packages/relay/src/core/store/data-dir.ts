@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { chmod, type FileHandle, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PressgateError } from '@pressgate/protocol';
+import { isNoSpace } from './disk-reserve.js';
 
 export const DATA_DIR_MODE = 0o700;
 export const DATA_FILE_MODE = 0o600;
@@ -83,6 +84,9 @@ async function probe(dir: string): Promise<void> {
     try {
       await handle.writeFile('probe\n');
       await handle.sync();
+    } catch (error) {
+      // A full disk is a place where files can live: the stores handle it (and free space).
+      if (!isNoSpace(error)) throw error;
     } finally {
       await handle.close();
     }

@@ -105,6 +105,8 @@ export class JsonFileAdapter<T> implements Adapter<T> {
       await rename(this.#tempFile, this.file);
       await syncDirectory(dirname(this.file));
     } catch (error) {
+      // A partly written temp file would hold space a full disk needs back.
+      await unlink(this.#tempFile).catch(() => undefined);
       throw new PressgateError(
         'ERR_STORE_WRITE',
         `cannot write ${this.file}: ${(error as Error).message}; check free disk space and that the service user owns the data directory`,
