@@ -67,7 +67,7 @@ export const PRESSGATE_ERROR_CODES = {
     'ERR_INGEST_UNMAPPED',
   ],
   /** The account link between the relay and Alexa. */
-  LINK: ['ERR_LINK_RELINK_REQUIRED', 'ERR_LINK_UNLINKED'],
+  LINK: ['ERR_LINK_RELINK_REQUIRED', 'ERR_LINK_UNLINKED', 'ERR_LINK_WRONG_REGION'],
   /** A listener's options. */
   LISTENER: ['ERR_LISTENER_BUTTON_RANGE', 'ERR_LISTENER_CONFIG'],
   /** Login with Amazon. `ERR_LWA_UNKNOWN` names a failure that carried no code of its own. */

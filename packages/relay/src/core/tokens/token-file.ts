@@ -17,15 +17,26 @@ export const TokenFile = z.object({
     .refine((text) => Number.isFinite(Date.parse(text)), 'not a valid date')
     .optional(),
   relinkReason: z.string().optional(),
+  /** The relinkReason is a wrong gateway region, not a broken link: cleared at start. */
+  wrongRegion: z.boolean().optional(),
 });
 export type TokenFile = z.infer<typeof TokenFile>;
+
+export const WRONG_REGION_ADVICE =
+  "Amazon's event gateway for alexa.region does not know this account (SKILL_NEVER_ENABLED_EXCEPTION): set alexa.region to the account's region (NA, EU or FE), or to auto, and restart; relinking does not help";
 
 /** The link as status shows it: never a token, only its expiry. */
 export function linkStatusOf(data: TokenFile | undefined): LinkStatus {
   if (data?.refreshToken === undefined) return { state: 'unlinked' };
   const status: LinkStatus = {
-    state: data.relinkReason === undefined ? 'linked' : 'relink_required',
+    state:
+      data.relinkReason === undefined
+        ? 'linked'
+        : data.wrongRegion === true
+          ? 'wrong_region'
+          : 'relink_required',
   };
+  if (data.wrongRegion === true) status.advice = WRONG_REGION_ADVICE;
   if (data.accessTokenExpiresAt !== undefined) {
     status.accessTokenExpiresAt = new Date(data.accessTokenExpiresAt).toISOString();
   }
