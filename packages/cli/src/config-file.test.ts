@@ -67,6 +67,22 @@ function problemsOf(text: string, env: Record<string, string> = ENV): ConfigProb
 }
 
 describe('parseConfigText', () => {
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses %s as a key, with its line', (key) => {
+    const top = `${key}:\n  relay:\n    port: 9999\n${BASE}`;
+    expect(problemsOf(top)).toEqual([
+      { path: '', line: 1, column: 1, message: expect.stringContaining(`"${key}" is not allowed`) },
+    ]);
+    const nested = edit('  port: 8787', `  port: 8787\n  ${key}: { port: 1 }`);
+    expect(problemsOf(nested)).toEqual([
+      {
+        path: '',
+        line: lineOf(nested, `${key}:`),
+        column: 3,
+        message: expect.stringContaining(`"${key}" is not allowed`),
+      },
+    ]);
+  });
+
   it('accepts the base config and applies every default', () => {
     const result = parseConfigText(BASE, ENV, 'pressgate.yaml');
     if (!result.ok) throw new Error(formatProblems('pressgate.yaml', result.problems));

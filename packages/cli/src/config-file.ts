@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type ConfigEnv, formatConfigPath, type PressgateConfig, validateConfig } from '@pressgate/protocol';
-import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 
 /**
  * Reading `pressgate.yaml`: YAML syntax errors with their line, schema issues
@@ -70,6 +70,9 @@ export function parseConfigText(
     };
   }
 
+  const forbidden = forbiddenKeys(doc, lineCounter);
+  if (forbidden.length > 0) return { ok: false, problems: forbidden };
+
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 100 });
@@ -118,6 +121,31 @@ function withStandIns(raw: unknown, env: ConfigEnv, paths: readonly string[]): C
     }
   }
   return Object.keys(standIns).length === 0 ? env : { ...env, ...standIns };
+}
+
+/** Keys that would reach an object's prototype when the YAML becomes JavaScript. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * `__proto__` (and `constructor`, `prototype`) as a key anywhere: refused with its line before
+ * the document becomes JavaScript, where a `__proto__` mapping would turn into the object's
+ * prototype and supply sections the file never names.
+ */
+function forbiddenKeys(doc: Document, lineCounter: LineCounter): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      const name = keyText(pair.key);
+      if (name === undefined || !FORBIDDEN_KEYS.has(name)) return;
+      const offset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+      problems.push({
+        path: '',
+        ...positionOf(offset === undefined ? undefined : lineCounter.linePos(offset)),
+        message: `the key "${name}" is not allowed (it could change how the file is read); remove it`,
+      });
+    },
+  });
+  return problems;
 }
 
 /** One line per problem: `pressgate.yaml:12:9 remotes[0].buttons[1].instance: expected a UUID v4 ...`. */

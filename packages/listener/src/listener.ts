@@ -222,6 +222,17 @@ export class Listener extends EventEmitter<ListenerEvents> {
       // Observed before the decoder sees the line, so a gesture it ends is timed by it too.
       this.#deviceTime.observe(message.ms, line.atMs);
     }
+    if ((message.type === 'edge' || message.type === 'gesture') && message.button > this.#device.buttons) {
+      // A button the device said it does not have: never decoded or shown, counted with the
+      // unreadable lines. Its seq and time still reach the decoder, as a heartbeat would carry
+      // them, so this line is not also a gap that resets the buttons that do exist.
+      this.#countJunk({
+        code: 'ERR_LISTENER_BUTTON_RANGE',
+        message: `${message.type === 'edge' ? 'E' : 'G'} for button ${message.button}, but the last HELLO said ${this.#device.buttons} buttons`,
+      });
+      this.#decoder?.push({ type: 'heartbeat', seq: message.seq, ms: message.ms });
+      return;
+    }
     this.#decoder?.push(message);
   }
 

@@ -67,9 +67,9 @@ export const PRESSGATE_ERROR_CODES = {
     'ERR_INGEST_UNMAPPED',
   ],
   /** The account link between the relay and Alexa. */
-  LINK: ['ERR_LINK_RELINK_REQUIRED', 'ERR_LINK_UNLINKED'],
+  LINK: ['ERR_LINK_RELINK_REQUIRED', 'ERR_LINK_UNLINKED', 'ERR_LINK_WRONG_REGION'],
   /** A listener's options. */
-  LISTENER: ['ERR_LISTENER_CONFIG'],
+  LISTENER: ['ERR_LISTENER_BUTTON_RANGE', 'ERR_LISTENER_CONFIG'],
   /** Login with Amazon. `ERR_LWA_UNKNOWN` names a failure that carried no code of its own. */
   LWA: [
     'ERR_LWA_BAD_RESPONSE',
@@ -112,7 +112,13 @@ export const PRESSGATE_ERROR_CODES = {
   /** The virtual remote (`pressgate simulate`). */
   SIM: ['ERR_SIM_BUTTON', 'ERR_SIM_CLOSED', 'ERR_SIM_OPEN'],
   /** Files in the relay's data folder (tokens, outbox, ledgers). */
-  STORE: ['ERR_STORE_CORRUPT', 'ERR_STORE_DATA_DIR', 'ERR_STORE_READ', 'ERR_STORE_WRITE'],
+  STORE: [
+    'ERR_STORE_CORRUPT',
+    'ERR_STORE_DATA_DIR',
+    'ERR_STORE_READ',
+    'ERR_STORE_UNSAFE_FILE',
+    'ERR_STORE_WRITE',
+  ],
   /** Protocol v1 lines: the parse codes, and the one `encodeLine` throws. */
   WIRE: [...WIRE_ERROR_CODES, WIRE_ENCODE_ERROR_CODE],
 } as const;

@@ -6,14 +6,17 @@
  */
 import type { Gesture } from '@pressgate/protocol';
 
-export type LinkState = 'unlinked' | 'linked' | 'relink_required';
+/** `wrong_region`: the gateway of alexa.region does not know this account (see docs/troubleshooting.md). */
+export type LinkState = 'unlinked' | 'linked' | 'relink_required' | 'wrong_region';
 
 export type LinkStatus = {
   state: LinkState;
   /** ISO 8601 UTC; present once linked. Never the token itself. */
   accessTokenExpiresAt?: string;
-  /** Why relinking is required (gateway or LWA code), for status and logs. */
+  /** Why relinking is required, or the region is wrong (gateway or LWA code), for status and logs. */
   reason?: string;
+  /** What to do about `wrong_region`, in words. */
+  advice?: string;
   /** ISO 8601 UTC of the last successful token exchange or refresh. */
   updatedAt?: string;
 };

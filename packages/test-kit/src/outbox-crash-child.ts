@@ -63,6 +63,7 @@ if (mode === 'burst') {
       getAccessToken: async () => 'Atza|child',
       invalidateAccessToken: () => undefined,
       markRelinkRequired: async () => undefined,
+      markWrongRegion: async () => undefined,
       onLinkChange: () => () => undefined,
     },
     gateway: new GatewayClient({ url: arg, requestTimeoutMs: 30_000 }),

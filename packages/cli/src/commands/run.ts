@@ -17,7 +17,8 @@ export const runCommand: Command = {
     'JSON lines otherwise (systemd, pipes); --log-format picks one. A change of the\n' +
     'config file, or SIGHUP, reloads it; a broken file is refused and the running config stays.\n' +
     'SIGTERM or SIGINT stops it cleanly (pending events stay in the outbox for the next start).\n' +
-    'Exits 2 on a bad config, 1 when it cannot start (port in use, data dir not writable).',
+    'Exits 2 on a bad config, 1 when it cannot start (port in use, data dir not writable)\n' +
+    'or cannot stop cleanly (the reason is logged).',
   options: {
     config: CONFIG_OPTION,
     'log-level': {
@@ -69,7 +70,15 @@ export const runCommand: Command = {
       logger.info({ reason: String(io.signal.reason) }, 'stopping');
     } finally {
       process.off('SIGHUP', onHangup);
+    }
+    try {
       await service.stop();
+    } catch (error) {
+      // A stop that could not finish (a full disk, say): said plainly, no stack; exit 1.
+      const message = `stopped with an error: ${error instanceof Error ? error.message : String(error)}`;
+      logger.error({ code: (error as { code?: unknown }).code }, message);
+      writeLine(io.stderr, `pressgate run: ${message}`);
+      return EXIT_FAILURE;
     }
     return EXIT_OK;
   },

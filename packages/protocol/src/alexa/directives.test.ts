@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AcceptGrantDirective,
+  DirectiveMessageId,
   DiscoverDirective,
   parseDirective,
   ReportStateDirective,
@@ -140,6 +141,17 @@ describe('parseDirective', () => {
       name: 'Discover',
     });
     if (!result.ok) expect(result.message).toContain('directive.header.payloadVersion');
+  });
+
+  it('accepts any printable messageId of 1..256 characters, as Amazon promises no format', () => {
+    for (const messageId of ['amzn1.echo-api.request.1_2', 'a_b', 'a.b', 'x'.repeat(256), 'ID:42/7+=']) {
+      const body = acceptGrant();
+      const withId = { directive: { ...body.directive, header: { ...body.directive.header, messageId } } };
+      expect(parseDirective(withId)).toMatchObject({ ok: true, kind: 'AcceptGrant' });
+    }
+    for (const messageId of ['', 'x'.repeat(257), 'a b', 'a\tb', 'a\u0000b', 'a\nb']) {
+      expect(DirectiveMessageId.safeParse(messageId).success).toBe(false);
+    }
   });
 
   it('calls a Discover without scope and a bad messageId malformed', () => {

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { AlexaMessageId } from './envelope.js';
+
+/**
+ * The messageId of a directive Alexa sends: Amazon promises no format (ids with `_` and `.` are
+ * seen), so any 1..256 printable characters without whitespace; pressgate only logs it.
+ */
+export const DirectiveMessageId = z
+  .string()
+  .regex(
+    /^[^\s\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]{1,256}$/u,
+    'a messageId of 1 to 256 printable characters without spaces',
+  );
 
 /*
  * Directives Alexa sends (through the skill's Lambda) that pressgate answers.
@@ -16,7 +26,7 @@ export const AcceptGrantDirective = z.object({
       namespace: z.literal('Alexa.Authorization'),
       name: z.literal('AcceptGrant'),
       payloadVersion: z.literal('3'),
-      messageId: AlexaMessageId,
+      messageId: DirectiveMessageId,
     }),
     payload: z.object({
       grant: z.object({ type: z.literal('OAuth2.AuthorizationCode'), code: z.string().min(1) }),
@@ -33,7 +43,7 @@ export const DiscoverDirective = z.object({
       namespace: z.literal('Alexa.Discovery'),
       name: z.literal('Discover'),
       payloadVersion: z.literal('3'),
-      messageId: AlexaMessageId,
+      messageId: DirectiveMessageId,
     }),
     payload: z.object({ scope: IncomingScope }),
   }),
@@ -47,7 +57,7 @@ export const ReportStateDirective = z.object({
       namespace: z.literal('Alexa'),
       name: z.literal('ReportState'),
       payloadVersion: z.literal('3'),
-      messageId: AlexaMessageId,
+      messageId: DirectiveMessageId,
       correlationToken: z.string().min(1),
     }),
     endpoint: z.object({

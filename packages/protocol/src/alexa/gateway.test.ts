@@ -27,7 +27,7 @@ describe('gateway constants', () => {
       INVALID_REQUEST_EXCEPTION: [400, 'dead_letter'],
       INVALID_ACCESS_TOKEN_EXCEPTION: [401, 'refresh'],
       SKILL_DISABLED_EXCEPTION: [403, 'relink'],
-      SKILL_NEVER_ENABLED_EXCEPTION: [403, 'relink'],
+      SKILL_NEVER_ENABLED_EXCEPTION: [403, 'wrong_region'],
       INSUFFICIENT_PERMISSION_EXCEPTION: [403, 'relink'],
       ACCOUNT_NOT_FOUND_EXCEPTION: [404, 'relink'],
       SKILL_NOT_FOUND_EXCEPTION: [404, 'relink'],
@@ -53,7 +53,7 @@ describe('classifyGatewayResponse', () => {
     [500, 'INTERNAL_SERVICE_EXCEPTION', 'retry'],
     [503, 'SERVICE_UNAVAILABLE_EXCEPTION', 'retry'],
     // The code wins over a status secondary sources may have wrong.
-    [400, 'SKILL_NEVER_ENABLED_EXCEPTION', 'relink'],
+    [400, 'SKILL_NEVER_ENABLED_EXCEPTION', 'wrong_region'],
     // Unknown or missing codes fall back to the status.
     [401, undefined, 'refresh'],
     [403, 'SOMETHING_NEW', 'relink'],

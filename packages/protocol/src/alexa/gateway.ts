@@ -17,10 +17,11 @@ export const LWA_TOKEN_URL = 'https://api.amazon.com/auth/o2/token';
 /**
  * What the relay does about a gateway answer: `retry` (at most 3 more times,
  * at least 1 s apart), `refresh` (the access token once, then resend),
- * `relink` (stop sending; the user must link the skill again), `dead_letter`
+ * `relink` (stop sending; the user must link the skill again), `wrong_region` (stop sending;
+ * the token belongs to another region's gateway: set alexa.region, or auto), `dead_letter`
  * (never resend; record the code and description).
  */
-export type GatewayErrorCategory = 'retry' | 'refresh' | 'relink' | 'dead_letter';
+export type GatewayErrorCategory = 'retry' | 'refresh' | 'relink' | 'wrong_region' | 'dead_letter';
 
 export type GatewayErrorInfo = { status: number; meaning: string; category: GatewayErrorCategory };
 
@@ -42,7 +43,7 @@ export const GATEWAY_ERROR_CODES = Object.freeze({
   SKILL_NEVER_ENABLED_EXCEPTION: {
     status: 403,
     meaning: 'the skill was never enabled in this region (wrong gateway region?)',
-    category: 'relink',
+    category: 'wrong_region',
   },
   INSUFFICIENT_PERMISSION_EXCEPTION: {
     status: 403,

@@ -66,7 +66,10 @@ export const RelayConfig = z.strictObject({
 });
 export type RelayConfig = z.infer<typeof RelayConfig>;
 
-export const AlexaRegion = z.enum(['NA', 'EU', 'FE'], { error: 'expected a region: NA, EU or FE' });
+/** `auto`: try NA, EU, FE in turn on the first send after linking and keep the one that takes the token. */
+export const AlexaRegion = z.enum(['NA', 'EU', 'FE', 'auto'], {
+  error: 'expected a region: NA, EU, FE or auto',
+});
 export type AlexaRegion = z.infer<typeof AlexaRegion>;
 
 export const AlexaConfig = z.strictObject({

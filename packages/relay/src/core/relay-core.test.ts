@@ -234,14 +234,17 @@ describe('PressgateRelayCore', () => {
   });
 
   it('keeps failures apart from deliveries in recentFailures', async () => {
-    const h = await startCore({ link: true });
-    const stale = new Date(Date.now() - 60_000).toISOString();
-    await h.core.ingest({ remoteId: 'living-room', button: 1, gesture: 'single', at: stale });
+    const h = await startCore({
+      link: true,
+      gateway: (_request, i) => (i === 0 ? gatewayError(400, 'INVALID_REQUEST_EXCEPTION') : { status: 202 }),
+    });
+    await h.core.ingest({ remoteId: 'living-room', button: 1, gesture: 'single' });
+    await h.deliveries(1);
     await h.core.ingest({ remoteId: 'living-room', button: 1, gesture: 'double' });
     const records = await h.deliveries(2);
-    expect(records.map((record) => record.outcome).sort()).toEqual(['delivered', 'expired']);
+    expect(records.map((record) => record.outcome).sort()).toEqual(['dead_letter', 'delivered']);
     expect(h.core.recentFailures()).toEqual([
-      expect.objectContaining({ outcome: 'expired', createdAt: stale }),
+      expect.objectContaining({ outcome: 'dead_letter', code: 'INVALID_REQUEST_EXCEPTION' }),
     ]);
     expect(h.core.recentDeliveries()).toHaveLength(2);
   });

@@ -1,7 +1,7 @@
 import {
   type Connectivity,
   type DiscoveryEndpoint,
-  GATEWAY_URLS,
+  type GatewayRegion,
   LWA_TOKEN_URL,
   type PressgateConfig,
   PressgateError,
@@ -19,7 +19,7 @@ import type {
   RemoteStatus,
 } from '../ports.js';
 import { Delivery } from './delivery/delivery.js';
-import { GatewayClient } from './delivery/gateway-client.js';
+import { RegionGateway } from './delivery/region-gateway.js';
 import { scopedCopy } from './delivery/scope-token.js';
 import { eventTime } from './ingest/event-time.js';
 import { simpleEventEntry, unmappedRefusal } from './ingest/gesture-entry.js';
@@ -42,6 +42,8 @@ export type RelayCoreOptions = {
   lwaRequestTimeoutMs?: number;
   /** How long stop() waits for sends in flight; default 5 s. */
   stopDrainMs?: number;
+  /** The gateway URL of each region for `alexa.region: auto`; default Amazon's (tests use local servers). */
+  gatewayUrls?: Readonly<Record<GatewayRegion, string>>;
 };
 
 /**
@@ -54,7 +56,7 @@ export class PressgateRelayCore implements RelayCore {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #outbox: Outbox;
-  readonly #gateway: GatewayClient;
+  readonly #gateway: RegionGateway;
   readonly #delivery: Delivery;
   readonly #listeners = new Set<(event: RelayEvent) => void>();
   readonly #remotes: RemoteStatuses;
@@ -87,8 +89,12 @@ export class PressgateRelayCore implements RelayCore {
       dataDir: config.relay.dataDir,
       logger: logger.child({ component: 'outbox' }),
     });
-    this.#gateway = new GatewayClient({
-      url: config.alexa.gatewayUrl ?? GATEWAY_URLS[config.alexa.region],
+    this.#gateway = new RegionGateway({
+      region: config.alexa.region,
+      url: config.alexa.gatewayUrl,
+      dataDir: config.relay.dataDir,
+      logger: logger.child({ component: 'gateway' }),
+      ...(options.gatewayUrls === undefined ? {} : { urls: options.gatewayUrls }),
       ...(options.gatewayRequestTimeoutMs === undefined
         ? {}
         : { requestTimeoutMs: options.gatewayRequestTimeoutMs }),
@@ -115,12 +121,14 @@ export class PressgateRelayCore implements RelayCore {
       signal?.throwIfAborted();
       await this.#outbox.open();
       signal?.throwIfAborted();
+      await this.#gateway.start();
     } catch (error) {
       await this.#outbox.close().catch(() => undefined);
       await this.tokens.stop().catch(() => undefined);
       throw error;
     }
     this.#unsubscribeLink = this.tokens.onLinkChange((status) => {
+      this.#gateway.onLinkChange(status);
       this.#emit({ type: 'link', status });
       if (status.state === 'linked') {
         this.#reportAllConnectivity().catch((error: unknown) => {
@@ -154,7 +162,7 @@ export class PressgateRelayCore implements RelayCore {
 
   async ingest(input: GestureInput): Promise<IngestResult> {
     this.#requireRunning();
-    const time = eventTime(input.at, this.#clock.now());
+    const time = eventTime(input.at, this.#clock.now(), this.#config.alexa.maxEventAgeMs);
     if (!time.ok) return time;
     const { at } = time;
     const target = resolveGesture(this.#config, input.remoteId, input.button, input.gesture);

@@ -8,6 +8,7 @@ import { DEFAULT_HEARTBEAT_MS, registerEventStream } from './event-stream.js';
 import { registerGesturesRoute } from './gestures-route.js';
 import { registerErrorHandling } from './http-errors.js';
 import { METRICS_CONTENT_TYPE, RelayMetrics } from './metrics.js';
+import { keepRawBody } from './raw-body.js';
 
 /** Largest request body read; a directive or a gesture is far smaller. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -61,12 +62,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return503OnClosing: true,
   });
 
-  // Bodies stay strings: the directive signature covers the exact bytes, and
-  // every route parses JSON itself so a bad body gets the relay's error shape.
+  // Bodies stay text (every route parses JSON itself, so a bad body gets the relay's error
+  // shape), and their bytes are kept: the directive signature covers the exact bytes.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    keepRawBody(request, bytes);
+    done(null, bytes.toString('utf8'));
+  });
   registerErrorHandling(app, logger, bodyLimitBytes);
 
   logRequests(app, logger);

@@ -46,8 +46,8 @@ export type SignatureRecorder = {
 
 /** One directive as it arrived, over HTTP or MQTT. */
 export type DirectiveRequest = {
-  /** The exact bytes the signature covers. */
-  rawBody: string;
+  /** The exact bytes the signature covers, as received (never decoded and re-encoded). */
+  rawBody: Uint8Array;
   /** The x-pressgate-signature value (header or MQTT 5 user property); undefined when absent. */
   signature: string | undefined;
   /** For the log only: who sent it (an IP, or the broker). */
@@ -76,10 +76,16 @@ export function createDirectiveHandler(deps: DirectiveHandlerDeps): DirectiveHan
   return {
     async handle(request) {
       await checkSignature(request, deps, replays, logger);
-      const parsed = parseJsonBody(request.rawBody);
+      const parsed = parseJsonBody(decodeBody(request.rawBody));
       return answerDirective(parsed, deps, logger);
     },
   };
+}
+
+/** The body as text for JSON: UTF-8, without a leading byte order mark (JSON parsers may ignore one). */
+function decodeBody(rawBody: Uint8Array): string {
+  const text = Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength).toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 async function checkSignature(

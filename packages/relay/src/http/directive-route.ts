@@ -5,6 +5,7 @@ import {
   type DirectiveHandler,
   type DirectiveHandlerDeps,
 } from './directive-handler.js';
+import { rawBodyOf } from './raw-body.js';
 
 export type { SignatureRecorder } from './directive-handler.js';
 
@@ -21,7 +22,7 @@ export type DirectiveRouteDeps = DirectiveHandlerDeps & { handler?: DirectiveHan
 export function registerDirectiveRoute(app: FastifyInstance, deps: DirectiveRouteDeps): void {
   const handler = deps.handler ?? createDirectiveHandler(deps);
   app.post(DIRECTIVE_PATH, async (request, reply) => {
-    const rawBody = typeof request.body === 'string' ? request.body : '';
+    const rawBody = rawBodyOf(request);
     const header = request.headers[SIGNATURE_HEADER];
     const signature = Array.isArray(header) ? header.join(',') : header;
     const answer = await handler.handle({ rawBody, signature, from: request.ip });

@@ -97,24 +97,42 @@ describe('POST /v1/gestures', () => {
     expect(h.emulator.requests()).toEqual([]);
   });
 
-  it('accepts an at already older than maxEventAgeMs, records it as expired at once, never sends it', async () => {
-    const h = await startHttpHarness({ maxEventAgeMs: 5_000 });
-    await h.link();
-    const at = new Date(Date.now() - 10_000).toISOString();
-    const response = await h.postGesture({ remoteId: 'living-room', button: 1, gesture: 'single', at });
-    expect(response.statusCode).toBe(202);
-    const { messageId } = response.json();
-    const failure = await waitFor(
-      'the expired record',
-      () => h.core.recentFailures().find((record) => record.messageId === messageId),
-      () => h.core.recentDeliveries(),
-    );
-    expect(failure).toMatchObject({ outcome: 'expired', attempts: 0, code: 'ERR_OUTBOX_EXPIRED' });
-    const status = await h.app.inject({ method: 'GET', url: '/v1/status' });
-    expect(status.json().failures).toEqual([expect.objectContaining({ messageId, outcome: 'expired' })]);
-    expect(status.json().deliveries).toEqual([expect.objectContaining({ messageId })]);
-    expect(h.emulator.accepted()).toEqual([]);
-  });
+  it.each([
+    ['older than maxEventAgeMs', () => new Date(Date.now() - 10_000).toISOString()],
+    ['in 1970', () => '1970-01-01T00:00:00Z'],
+  ])(
+    'answers 400 ERR_INGEST_BAD_TIME for an at %s (it could never be sent), and sends nothing',
+    async (_what, at) => {
+      const h = await startHttpHarness({ maxEventAgeMs: 5_000 });
+      await h.link();
+      const response = await h.postGesture({
+        remoteId: 'living-room',
+        button: 1,
+        gesture: 'single',
+        at: at(),
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'ERR_INGEST_BAD_TIME',
+        message: expect.stringMatching(/older than alexa.maxEventAgeMs \(5000 ms\)/),
+      });
+      expect(h.core.outboxCounts()).toMatchObject({ pending: 0, expired: 0 });
+      const young = new Date(Date.now() - 1_000).toISOString();
+      const accepted = await h.postGesture({
+        remoteId: 'living-room',
+        button: 1,
+        gesture: 'single',
+        at: young,
+      });
+      expect(accepted.statusCode).toBe(202);
+      await waitFor(
+        'the young event at the emulator',
+        () => h.emulator.accepted()[0],
+        () => h.emulator.requests(),
+      );
+      expect(h.emulator.accepted()).toHaveLength(1);
+    },
+  );
 
   it('without an API token accepts loopback callers only, before reading the body', async () => {
     const h = await startHttpHarness({ app: { bodyLimitBytes: 1024 } });

@@ -4,7 +4,7 @@ import type { DeliveryOutcome, LinkState, RelayCore, RelayEvent } from '../ports
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 const OUTCOMES: readonly DeliveryOutcome[] = ['delivered', 'expired', 'dead_letter', 'relink_required'];
-const LINK_STATES: readonly LinkState[] = ['unlinked', 'linked', 'relink_required'];
+const LINK_STATES: readonly LinkState[] = ['unlinked', 'linked', 'relink_required', 'wrong_region'];
 
 function escapeLabel(value: string): string {
   return value.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('"', '\\"');

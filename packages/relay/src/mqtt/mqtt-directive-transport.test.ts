@@ -84,8 +84,8 @@ function publishDirective(
   requester: MqttClient,
   replyTopic: string,
   directive: object,
-  options: { secret?: string; correlation?: string; payload?: string } = {},
-): { correlation: string; payload: string; signature: string } {
+  options: { secret?: string; correlation?: string; payload?: string | Buffer } = {},
+): { correlation: string; payload: string | Buffer; signature: string } {
   const payload = options.payload ?? JSON.stringify(directive);
   const correlation = options.correlation ?? randomUUID();
   const signature = signDirective(options.secret ?? DIRECTIVE_SECRET, payload, Math.floor(Date.now() / 1000));
@@ -158,6 +158,21 @@ describe('directives over MQTT', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('pressgate_mqtt_connected 1\n');
     expect(metrics).toContain('pressgate_mqtt_directives_total{outcome="answered"} 3\n');
+  });
+
+  it('checks the signature over the payload bytes as sent (a byte that is not UTF-8 stays that byte)', async () => {
+    const h = await setup();
+    await h.relay.start();
+    await connected(h.relay);
+    const [before, after] = JSON.stringify({ ...discoverDirective(), note: 'MARK' }).split('MARK') as [
+      string,
+      string,
+    ];
+    const bytes = Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from(after)]);
+    const sent = publishDirective(h.requester, h.replyTopic, {}, { payload: bytes });
+    expect((await answerTo(h.answers, sent.correlation)).payload).toMatchObject({
+      event: { header: { name: 'Discover.Response' } },
+    });
   });
 
   it('answers an error body for a wrong secret, and no second answer for a replayed copy', async () => {

@@ -302,7 +302,7 @@ export class MqttDirectiveTransport {
     this.#inFlight += 1;
     try {
       const answer = await this.#handler.handle({
-        rawBody: payload.toString('utf8'),
+        rawBody: payload,
         signature: signatureOf(packet.properties?.userProperties, SIGNATURE_HEADER),
         from: 'mqtt',
       });

@@ -102,6 +102,7 @@ export const PAGE_SCRIPT = String.raw`
     }
     if (facts.childElementCount > 0) box.append(facts);
     if (link.state === 'unlinked') box.append(el('p', { class: 'advice' }, 'Enable the skill in the Alexa app and link your account: Alexa then sends an AcceptGrant to this relay. Until then gestures are decoded and shown here, but nothing is sent to Alexa.'));
+    if (link.state === 'wrong_region') box.append(el('p', { class: 'advice bad' }, link.advice || 'Wrong Alexa region: set alexa.region (or auto) and restart.'));
     if (link.state === 'relink_required') box.append(el('p', { class: 'advice bad' }, 'Alexa no longer accepts this relay\'s tokens, so no events reach your routines. In the Alexa app, disable the skill and enable it again (link the account): the new AcceptGrant clears this on its own.'));
   }
 

@@ -137,7 +137,6 @@ describe('delivery', () => {
   it.each([
     [403, 'SKILL_DISABLED_EXCEPTION'],
     [403, 'INSUFFICIENT_PERMISSION_EXCEPTION'],
-    [403, 'SKILL_NEVER_ENABLED_EXCEPTION'],
     [404, 'ACCOUNT_NOT_FOUND_EXCEPTION'],
     [404, 'SKILL_NOT_FOUND_EXCEPTION'],
   ])('%i %s -> relink_required; later events stay unsent until they expire', async (status, code) => {

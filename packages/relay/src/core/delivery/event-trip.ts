@@ -12,6 +12,7 @@ export interface AccessTokenSource {
   getAccessToken(signal?: AbortSignal): Promise<string>;
   invalidateAccessToken(rejectedToken?: string): void;
   markRelinkRequired(reason: string): Promise<void>;
+  markWrongRegion(reason: string): Promise<void>;
   onLinkChange(listener: (status: LinkStatus) => void): () => void;
 }
 
@@ -91,7 +92,8 @@ export class EventTrip {
       if (!isRunning()) return undefined;
       if (
         isPressgateError(error, 'ERR_LINK_UNLINKED') ||
-        isPressgateError(error, 'ERR_LINK_RELINK_REQUIRED')
+        isPressgateError(error, 'ERR_LINK_RELINK_REQUIRED') ||
+        isPressgateError(error, 'ERR_LINK_WRONG_REGION')
       ) {
         this.#last = { code: error.code, description: 'no usable Alexa link' };
         await this.#waitForLink();
@@ -152,6 +154,10 @@ export class EventTrip {
       case 'relink':
         await tokens.markRelinkRequired(last.code ?? `HTTP_${status}`);
         return { outcome: 'relink_required', ...answered };
+      case 'wrong_region':
+        // Not a broken link: relinking would not cure it. See docs/alexa.md, "Event gateway".
+        await tokens.markWrongRegion(last.code ?? `HTTP_${status}`);
+        return { outcome: 'dead_letter', ...answered };
       case 'retry':
         if (this.#resends >= policy.maxResends) return { outcome: 'dead_letter', ...answered };
         this.#resends += 1;

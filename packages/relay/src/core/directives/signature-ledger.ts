@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { PressgateError, SIGNATURE_TOLERANCE_S } from '@pressgate/protocol';
 import { type Logger, pino } from 'pino';
-import { JournalFile, parseJournal } from '../store/journal-file.js';
+import { JournalFile, parseJournal, quarantineLines } from '../store/journal-file.js';
 import { ensureDataDir, JsonFileAdapter, type StoreParser } from '../store/json-file-store.js';
 
 export const SIGNATURES_FILE = 'signatures.journal';
@@ -102,6 +102,13 @@ export class SignatureLedger {
           'dropped a torn last line of the signature journal (a crash mid-write; that directive was never processed)',
         );
       }
+      if (contents.quarantined.length > 0) {
+        const aside = await quarantineLines(this.file, contents.quarantined);
+        this.#logger.warn(
+          { file: this.file, quarantined: contents.quarantined.length, quarantineFile: aside },
+          'complete signature journal lines of the wrong shape were kept aside, not loaded',
+        );
+      }
       this.#entries.clear();
       for (const line of contents.lines) this.#remember(line.s, line.t);
       this.#evictExpired(nowUnixSeconds);
@@ -111,7 +118,13 @@ export class SignatureLedger {
         serialize: (lines) => lines.map((line) => toLine(line.s, line.t)).join(''),
       });
       this.#fileLines = contents.lines.length;
-      if (contents.tornTail !== undefined || this.#fileLines > this.#entries.size) await this.#compact();
+      if (
+        contents.tornTail !== undefined ||
+        contents.quarantined.length > 0 ||
+        this.#fileLines > this.#entries.size
+      ) {
+        await this.#compact();
+      }
     } catch (error) {
       this.#journal = undefined;
       this.#entries.clear();

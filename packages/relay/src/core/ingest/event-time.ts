@@ -3,8 +3,9 @@
  * see docs/architecture.md, "Device time"). This module is the only place that bounds it:
  *
  * - at intake (`eventTime`): `at` must be a UTC ISO time at most MAX_FUTURE_SKEW_MS ahead of the
- *   relay's clock (clock skew between hosts), else the gesture is refused; a slightly early one is
- *   clamped to the receipt, so Amazon never gets a timestamp from the future. Without `at` the
+ *   relay's clock (clock skew between hosts) and at most `alexa.maxEventAgeMs` behind it (an older
+ *   event would never be sent: refused with 400 rather than taken with 202 and expired), else the
+ *   gesture is refused; a slightly early one is clamped to the receipt, so Amazon never gets a timestamp from the future. Without `at` the
  *   receipt is the time. The result is the event's `createdAt`.
  * - in delivery (`ageOrigin`): an event's age counts from its `createdAt`, but never from later
  *   than when the relay took it (`enqueuedAt`), so a time stored on disk can never push the
@@ -19,7 +20,7 @@ export const MAX_FUTURE_SKEW_MS = 5_000;
 export type EventTime = { ok: true; at: string } | Extract<IngestResult, { ok: false }>;
 
 /** The time a gesture's event carries: min(at, receipt), or a refusal naming the bound it broke. */
-export function eventTime(at: string | undefined, receivedAt: number): EventTime {
+export function eventTime(at: string | undefined, receivedAt: number, maxEventAgeMs: number): EventTime {
   const deviceAt = at === undefined ? receivedAt : Date.parse(at);
   if (!Number.isFinite(deviceAt)) {
     return {
@@ -33,6 +34,13 @@ export function eventTime(at: string | undefined, receivedAt: number): EventTime
       ok: false,
       code: 'ERR_INGEST_FUTURE_TIME',
       message: `at ${at} is ${Math.round(deviceAt - receivedAt)} ms ahead of the relay's clock (${new Date(receivedAt).toISOString()}); at most ${MAX_FUTURE_SKEW_MS} ms of skew is accepted: run NTP on the listener and relay hosts`,
+    };
+  }
+  if (receivedAt - deviceAt > maxEventAgeMs) {
+    return {
+      ok: false,
+      code: 'ERR_INGEST_BAD_TIME',
+      message: `at ${at} is ${Math.round(receivedAt - deviceAt)} ms old, older than alexa.maxEventAgeMs (${maxEventAgeMs} ms), so it would never be sent; check the listener host's clock (NTP) and its queue`,
     };
   }
   return { ok: true, at: new Date(Math.min(deviceAt, receivedAt)).toISOString() };

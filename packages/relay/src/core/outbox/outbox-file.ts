@@ -126,3 +126,33 @@ export function schemaParser<T>(schema: z.ZodType<T>): StoreParser<T> {
       : { ok: false, reason: z.prettifyError(parsed.error) };
   };
 }
+
+/**
+ * Pending entries whose `createdAt` or `enqueuedAt` is not a readable time cannot be aged, so
+ * they would be retried on every start: dead-lettered here with the reason instead. Returns
+ * the records made (the caller logs them and makes them durable).
+ */
+export function deadLetterUnreadableTimes(
+  data: OutboxFile,
+  limits: RecordLimits | number,
+  now: number,
+): OutboxFile['finished'] {
+  const bad = data.pending.filter(
+    (entry) =>
+      !(Number.isFinite(Date.parse(entry.createdAt)) && Number.isFinite(Date.parse(entry.enqueuedAt))),
+  );
+  const records = bad.map((entry) => ({
+    messageId: entry.messageId,
+    endpointId: entry.endpointId,
+    eventId: entry.eventId,
+    outcome: 'dead_letter' as const,
+    code: 'ERR_STORE_CORRUPT',
+    description: `unreadable time in the outbox (createdAt ${JSON.stringify(entry.createdAt).slice(0, 40)}, enqueuedAt ${JSON.stringify(entry.enqueuedAt).slice(0, 40)}): its age cannot be known, so it is not sent`,
+    attempts: 0,
+    latencyMs: 0,
+    createdAt: entry.createdAt,
+    finishedAt: new Date(now).toISOString(),
+  }));
+  for (const record of records) applyFinish(data, record, limits);
+  return records;
+}

@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { PressgateError } from '@pressgate/protocol';
 import { type Logger, pino } from 'pino';
 import type { DeliveryRecord, OutboxCounts } from '../../ports.js';
-import { JournalFile, parseJournal } from '../store/journal-file.js';
+import { DiskReserve, isNoSpace } from '../store/disk-reserve.js';
+import { JournalFile, parseJournal, quarantineLines } from '../store/journal-file.js';
 import { ensureDataDir, JsonFileAdapter } from '../store/json-file-store.js';
 import {
   applyFinish,
   DEFAULT_FAILURE_LIMIT,
   DEFAULT_RECORD_LIMIT,
+  deadLetterUnreadableTimes,
   emptyFile,
   OUTBOX_FILE,
   OUTBOX_JOURNAL_FILE,
@@ -20,6 +22,7 @@ import {
 } from './outbox-file.js';
 
 const DEFAULT_COMPACT_AT_BYTES = 1024 * 1024;
+const OUTBOX_RESERVE_FILE = 'outbox.reserve';
 /** How long finish lines alone wait for an add's group to ride with, before they get their own. */
 const DEFAULT_FINISH_FLUSH_MS = 10;
 
@@ -35,6 +38,8 @@ export type OutboxOptions = {
   logger?: Logger;
   /** Finish lines with no add to ride with are written after at most this long; default 10 ms. */
   finishFlushMs?: number;
+  /** Room kept on disk (`outbox.reserve`) for a compaction when the disk fills; default 1 MiB. */
+  reserveBytes?: number;
 };
 
 /** `undo` takes a change back out of the in-memory state when its group could not be written. */
@@ -59,8 +64,10 @@ type Waiter = { resolve: () => void; reject: (error: unknown) => void; undo?: ()
  * state goes to outbox.json (temp file, fsync, rename, directory fsync) and the journal is
  * emptied. The snapshot records the last line it includes (`seq`), so a crash between the
  * rename and the truncation replays nothing twice. Opening replays the journal over the
- * snapshot; a torn last line (a crash mid-append; its caller was never answered) is dropped
- * with a warning, a damaged line before intact ones refuses to start (ERR_STORE_CORRUPT).
+ * snapshot; a torn last line (no newline: a crash mid-append; its caller was never answered)
+ * is dropped with a warning, complete last lines of the wrong shape are kept aside in
+ * `outbox.journal.quarantine` with a warning and a count, a damaged line before intact ones
+ * refuses to start (ERR_STORE_CORRUPT), and an entry with an unreadable time is dead-lettered.
  *
  * The bounded finished records and totals (history for status, not a delivery guarantee) ride
  * in the same lines and snapshot; they cost one short line per event, never a rewrite.
@@ -71,6 +78,7 @@ export class Outbox {
   #data: OutboxFile | undefined;
   #snapshot: JsonFileAdapter<OutboxFile> | undefined;
   #journal: JournalFile | undefined;
+  #reserve: DiskReserve | undefined;
   #seq = 0;
   #lines: string[] = [];
   #waiters: Waiter[] = [];
@@ -108,12 +116,40 @@ export class Outbox {
           'dropped a torn last line of the outbox journal (a crash mid-write; that change was never acknowledged)',
         );
       }
+      if (contents.quarantined.length > 0) {
+        const aside = await quarantineLines(journal.file, contents.quarantined);
+        this.#logger.warn(
+          { file: journal.file, quarantined: contents.quarantined.length, quarantineFile: aside },
+          'complete outbox journal lines of the wrong shape were kept aside, not replayed: inspect the quarantine file',
+        );
+      }
+      const deadLettered = deadLetterUnreadableTimes(data, this.#limits, Date.now());
+      for (const record of deadLettered) {
+        this.#logger.error(
+          { messageId: record.messageId, endpointId: record.endpointId, code: record.code },
+          'dead-lettered an outbox entry with an unreadable time',
+        );
+      }
       this.#data = data;
       this.#snapshot = snapshot;
       this.#journal = journal;
+      this.#reserve = new DiskReserve(join(dataDir, OUTBOX_RESERVE_FILE), this.#options.reserveBytes);
+      if (!(await this.#reserve.ensure())) {
+        this.#logger.warn(
+          { file: this.#reserve.file },
+          'no room for the outbox disk reserve; free disk space',
+        );
+      }
       this.#seq = seq;
       this.#closing = undefined;
-      if (journal.size > 0) await this.#compact();
+      if (journal.size > 0 || deadLettered.length > 0) {
+        await this.#compact().catch((error: unknown) => {
+          // A full disk at start: the journal stays as it is and the next group compacts.
+          if (!isNoSpace(error)) throw error;
+          this.#mustCompact = true;
+          this.#logger.warn({ err: error }, 'disk full: the outbox journal is folded once space returns');
+        });
+      }
     } catch (error) {
       this.#data = undefined;
       await journal.close();
@@ -136,8 +172,15 @@ export class Outbox {
         try {
           await this.#compact();
         } catch (error) {
+          // Stopping must not fail on a full disk: every acknowledged add is already in the
+          // journal, which the next start replays. Only the queued finish lines are lost (those
+          // events may be sent again).
+          this.#logger.error(
+            { err: error, unwrittenFinishes: waiters.length },
+            'could not fold the outbox journal while stopping; it is replayed at the next start',
+          );
           for (const waiter of waiters) waiter.reject(error);
-          throw error;
+          return;
         }
         for (const waiter of waiters) waiter.resolve();
       } finally {
@@ -145,6 +188,7 @@ export class Outbox {
         this.#data = undefined;
         this.#snapshot = undefined;
         this.#journal = undefined;
+        this.#reserve = undefined;
       }
     })();
     return this.#closing;
@@ -271,9 +315,17 @@ export class Outbox {
     const journal = this.#journal;
     if (data === undefined || snapshot === undefined || journal === undefined) return;
     data.seq = this.#seq;
-    await snapshot.write(data);
+    try {
+      await snapshot.write(data);
+    } catch (error) {
+      // A full disk: the reserve's space takes the snapshot, then the journal is emptied.
+      if (!(isNoSpace(error) && (await this.#reserve?.release()) === true)) throw error;
+      this.#logger.warn('disk full: used the outbox disk reserve to fold the journal');
+      await snapshot.write(data);
+    }
     await journal.truncate();
     this.#mustCompact = false;
+    await this.#reserve?.ensure();
   }
 
   #require(): OutboxFile {

@@ -1,45 +1,73 @@
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { open, readFile } from 'node:fs/promises';
+
 import { dirname } from 'node:path';
 import { PressgateError } from '@pressgate/protocol';
-import { corrupt, DATA_FILE_MODE, fixMode, type StoreParser, syncDirectory } from './json-file-store.js';
+import { openDataFile } from './data-dir.js';
+import { corrupt, type StoreParser, syncDirectory } from './json-file-store.js';
 
-/** What a journal held: its intact lines, and the torn last line a crash mid-append left, if any. */
+/** What a journal held: its intact lines, the torn tail a crash left, and complete lines that are wrong. */
 export type JournalContents<L> = {
   lines: L[];
-  /** 1-based line number and size of a dropped torn tail. */
+  /** 1-based line number and size of a dropped torn tail (a last line without its newline). */
   tornTail: { line: number; bytes: number } | undefined;
+  /** Complete (newline-ended) last lines of the wrong shape: kept aside, never dropped silently. */
+  quarantined: { line: number; reason: string; text: string }[];
 };
 
 /**
- * Splits journal text into lines and checks each one. A bad last line (no newline, not JSON,
- * or the wrong shape) is what a crash in the middle of an append leaves: it is dropped and
- * reported. A bad line with intact lines after it is not a torn write: ERR_STORE_CORRUPT.
+ * Splits journal text into lines and checks each one. Only a last line WITHOUT its newline is
+ * torn (a crash in the middle of an append; each append writes its newline with it, so that
+ * caller was never answered): it is dropped and reported. A complete line of the wrong shape was
+ * written whole, so it may be an event someone was told was taken: when only such lines follow
+ * the intact ones they are returned in `quarantined` for the caller to keep aside; a bad line
+ * with intact lines after it is not a torn write either: ERR_STORE_CORRUPT.
  */
 export function parseJournal<L>(file: string, text: string, parse: StoreParser<L>): JournalContents<L> {
   const raw = text.split('\n');
-  // After a final newline split() yields one empty string: nothing is torn there.
-  if (raw.at(-1) === '') raw.pop();
+  // After a final newline split() yields one empty string; anything else there is unterminated.
+  const tail = raw.pop() ?? '';
   const lines: L[] = [];
-  let bad: { line: number; reason: string } | undefined;
+  const quarantined: JournalContents<L>['quarantined'] = [];
   for (const [index, line] of raw.entries()) {
     const checked = checkLine(line, parse);
     if (!checked.ok) {
-      bad ??= { line: index + 1, reason: checked.reason };
+      quarantined.push({ line: index + 1, reason: checked.reason, text: line });
       continue;
     }
-    if (bad !== undefined) {
+    const first = quarantined[0];
+    if (first !== undefined) {
       throw corrupt(
         file,
-        `line ${bad.line} is damaged (${bad.reason}) but later lines are intact, so it is not a torn write`,
+        `line ${first.line} is damaged (${first.reason}) but later lines are intact, so it is not a torn write`,
       );
     }
     lines.push(checked.data);
   }
-  if (bad === undefined) return { lines, tornTail: undefined };
-  const bytes = Buffer.byteLength(raw.slice(bad.line - 1).join('\n'));
-  return { lines, tornTail: { line: bad.line, bytes } };
+  const tornTail = tail === '' ? undefined : { line: raw.length + 1, bytes: Buffer.byteLength(tail, 'utf8') };
+  return { lines, tornTail, quarantined };
+}
+
+/**
+ * Appends complete journal lines that were the wrong shape to `<file>.quarantine` (0600, never
+ * through a link) and syncs it, so they survive the compaction that follows; returns its path.
+ */
+export async function quarantineLines(file: string, lines: readonly { text: string }[]): Promise<string> {
+  const target = `${file}.quarantine`;
+  try {
+    const handle = await openDataFile(target, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
+    try {
+      await handle.writeFile(lines.map((line) => `${line.text}\n`).join(''), 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await syncDirectory(dirname(target));
+  } catch (error) {
+    if (error instanceof PressgateError) throw error;
+    throw writeError(target, error);
+  }
+  return target;
 }
 
 function checkLine<L>(line: string, parse: StoreParser<L>): ReturnType<StoreParser<L>> {
@@ -82,20 +110,26 @@ export class JournalFile {
     let text = '';
     let created = false;
     try {
-      const bytes = await readFile(this.file);
-      text = bytes.toString('utf8');
-      this.#size = bytes.length;
+      const reader = await openDataFile(this.file, constants.O_RDONLY);
+      try {
+        const bytes = await reader.readFile();
+        text = bytes.toString('utf8');
+        this.#size = bytes.length;
+      } finally {
+        await reader.close();
+      }
     } catch (error) {
+      if (error instanceof PressgateError) throw error;
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw readError(this.file, error);
       created = true;
       this.#size = 0;
     }
     try {
-      this.#handle = await open(this.file, APPEND_FLAGS, DATA_FILE_MODE);
-      await fixMode(this.file, DATA_FILE_MODE);
+      this.#handle = await openDataFile(this.file, APPEND_FLAGS);
       if (created) await syncDirectory(dirname(this.file));
     } catch (error) {
       await this.close();
+      if (error instanceof PressgateError) throw error;
       throw writeError(this.file, error);
     }
     return text;

@@ -1,11 +1,11 @@
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PressgateError } from '@pressgate/protocol';
+import { isPressgateError, PressgateError } from '@pressgate/protocol';
 import { type Adapter, Low } from 'lowdb';
+import { CREATE_NEW_FLAGS, DATA_FILE_MODE, ensureDataDir, openDataFile } from './data-dir.js';
 
-export const DATA_DIR_MODE = 0o700;
-export const DATA_FILE_MODE = 0o600;
+export { DATA_DIR_MODE, DATA_FILE_MODE, ensureDataDir } from './data-dir.js';
 
 /** Turns parsed JSON into the stored type, or says why it does not fit. */
 export type StoreParser<T> = (value: unknown) => { ok: true; data: T } | { ok: false; reason: string };
@@ -16,6 +16,8 @@ export type JsonFileAdapterOptions<T> = {
   parse?: StoreParser<T>;
   /** Turns the data into the file's text; default compact JSON plus a newline. */
   serialize?: (data: T) => string;
+  /** Appended to an ERR_STORE_CORRUPT message: what to do after moving the file aside. */
+  corruptHint?: string;
 };
 
 /**
@@ -31,6 +33,7 @@ export class JsonFileAdapter<T> implements Adapter<T> {
   readonly #tempFile: string;
   readonly #parse: StoreParser<T> | undefined;
   readonly #serialize: (data: T) => string;
+  readonly #corruptHint: string | undefined;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(options: JsonFileAdapterOptions<T>) {
@@ -38,30 +41,36 @@ export class JsonFileAdapter<T> implements Adapter<T> {
     this.#tempFile = join(dirname(options.file), `.${basename(options.file)}.tmp`);
     this.#parse = options.parse;
     this.#serialize = options.serialize ?? ((data) => `${JSON.stringify(data)}\n`);
+    this.#corruptHint = options.corruptHint;
   }
 
   async read(): Promise<T | null> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      const handle = await openDataFile(this.file, constants.O_RDONLY);
+      try {
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (isPressgateError(error)) throw error;
       throw new PressgateError(
         'ERR_STORE_READ',
         `cannot read ${this.file}: ${(error as Error).message}; check that the service user owns the data directory`,
         { cause: error },
       );
     }
-    await fixMode(this.file, DATA_FILE_MODE);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw corrupt(this.file, 'it is not valid JSON', error);
+      throw corrupt(this.file, 'it is not valid JSON', error, this.#corruptHint);
     }
     if (this.#parse === undefined) return value as T;
     const parsed = this.#parse(value);
-    if (!parsed.ok) throw corrupt(this.file, parsed.reason);
+    if (!parsed.ok) throw corrupt(this.file, parsed.reason, undefined, this.#corruptHint);
     return parsed.data;
   }
 
@@ -80,7 +89,12 @@ export class JsonFileAdapter<T> implements Adapter<T> {
 
   async #writeNow(text: string): Promise<void> {
     try {
-      const handle = await open(this.#tempFile, 'w', DATA_FILE_MODE);
+      // A fresh temp file every time: whatever sits at its name (a planted link) is removed, not
+      // written through; the rename then replaces the target's name, never what a link points at.
+      await unlink(this.#tempFile).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      const handle = await open(this.#tempFile, CREATE_NEW_FLAGS, DATA_FILE_MODE);
       try {
         await handle.chmod(DATA_FILE_MODE);
         await handle.writeFile(text, 'utf8');
@@ -91,6 +105,8 @@ export class JsonFileAdapter<T> implements Adapter<T> {
       await rename(this.#tempFile, this.file);
       await syncDirectory(dirname(this.file));
     } catch (error) {
+      // A partly written temp file would hold space a full disk needs back.
+      await unlink(this.#tempFile).catch(() => undefined);
       throw new PressgateError(
         'ERR_STORE_WRITE',
         `cannot write ${this.file}: ${(error as Error).message}; check free disk space and that the service user owns the data directory`,
@@ -100,40 +116,21 @@ export class JsonFileAdapter<T> implements Adapter<T> {
   }
 }
 
-export function corrupt(file: string, why: string, cause?: unknown): PressgateError {
+export function corrupt(file: string, why: string, cause?: unknown, hint?: string): PressgateError {
   return new PressgateError(
     'ERR_STORE_CORRUPT',
-    `${file} is corrupt: ${why}. pressgate will not overwrite it; move it aside (or delete it) and restart`,
+    `${file} is corrupt: ${why}. pressgate will not overwrite it; move it aside (or delete it) and restart${hint === undefined ? '' : `, ${hint}`}`,
     cause === undefined ? undefined : { cause },
   );
 }
 
 /** fsyncs a directory, so a rename or a new file in it survives a power cut. */
 export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, constants.O_RDONLY);
+  const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-export async function fixMode(path: string, mode: number): Promise<void> {
-  const info = await stat(path);
-  if ((info.mode & 0o777) !== mode) await chmod(path, mode);
-}
-
-/** Creates the data directory (0700), or tightens the mode of an existing one. */
-export async function ensureDataDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true, mode: DATA_DIR_MODE });
-    await fixMode(dir, DATA_DIR_MODE);
-  } catch (error) {
-    throw new PressgateError(
-      'ERR_STORE_DATA_DIR',
-      `cannot create data directory ${dir}: ${(error as Error).message}; set relay.dataDir to a directory the service user can write`,
-      { cause: error },
-    );
   }
 }
 
@@ -152,11 +149,13 @@ export async function openJsonStore<T>(options: {
   name: string;
   defaultData: () => T;
   parse?: StoreParser<T>;
+  corruptHint?: string;
 }): Promise<JsonStore<T>> {
   await ensureDataDir(options.dataDir);
   const adapter = new JsonFileAdapter<T>({
     file: join(options.dataDir, options.name),
     ...(options.parse === undefined ? {} : { parse: options.parse }),
+    ...(options.corruptHint === undefined ? {} : { corruptHint: options.corruptHint }),
   });
   const db = new Low<T>(adapter, options.defaultData());
   await db.read();

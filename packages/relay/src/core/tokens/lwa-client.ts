@@ -3,9 +3,16 @@ import { request } from 'undici';
 
 export type LwaTokens = {
   accessToken: string;
-  refreshToken: string;
+  /** Absent when a refresh answer left it out: RFC 6749 §6 says the previous one stays valid. */
+  refreshToken: string | undefined;
   expiresInS: number;
 };
+
+/**
+ * Longest access-token lifetime believed (one year; LWA grants one hour): anything longer,
+ * negative or not a number is a broken answer, refused before it reaches the token file.
+ */
+export const MAX_EXPIRES_IN_S = 365 * 24 * 60 * 60;
 
 export type LwaClientOptions = {
   tokenUrl: string;
@@ -70,7 +77,8 @@ export class LwaClient {
     }
     const body = parseJson(text);
     const lwaError = typeof body?.error === 'string' ? body.error : undefined;
-    if (statusCode >= 200 && statusCode < 300) return readTokens(url, body);
+    if (statusCode >= 200 && statusCode < 300)
+      return readTokens(url, body, grant.grant_type === 'refresh_token');
     if (statusCode >= 500) {
       throw new PressgateError(
         'ERR_LWA_UNAVAILABLE',
@@ -105,19 +113,13 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function readTokens(url: string, body: Record<string, unknown> | undefined): LwaTokens {
+function readTokens(url: string, body: Record<string, unknown> | undefined, isRefresh: boolean): LwaTokens {
   const accessToken = body?.access_token;
   const refreshToken = body?.refresh_token;
   const expiresIn = body?.expires_in;
-  if (
-    typeof accessToken !== 'string' ||
-    accessToken === '' ||
-    typeof refreshToken !== 'string' ||
-    refreshToken === '' ||
-    typeof expiresIn !== 'number' ||
-    !Number.isFinite(expiresIn) ||
-    expiresIn <= 0
-  ) {
+  const refreshOk =
+    (typeof refreshToken === 'string' && refreshToken !== '') || (isRefresh && refreshToken === undefined);
+  if (typeof accessToken !== 'string' || accessToken === '' || !refreshOk || typeof expiresIn !== 'number') {
     const fields =
       body === undefined ? 'not a JSON object' : `fields ${Object.keys(body).join(', ') || 'none'}`;
     throw new PressgateError(
@@ -125,5 +127,15 @@ function readTokens(url: string, body: Record<string, unknown> | undefined): Lwa
       `Login with Amazon at ${url} answered 2xx without access_token, refresh_token and expires_in (got ${fields}); check alexa.lwaTokenUrl`,
     );
   }
-  return { accessToken, refreshToken, expiresInS: expiresIn };
+  if (!(Number.isFinite(expiresIn) && expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN_S)) {
+    throw new PressgateError(
+      'ERR_LWA_BAD_RESPONSE',
+      `Login with Amazon at ${url} answered an expires_in of ${String(expiresIn)} s; expected 1 to ${MAX_EXPIRES_IN_S} s (a token lifetime); check alexa.lwaTokenUrl`,
+    );
+  }
+  return {
+    accessToken,
+    refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined,
+    expiresInS: expiresIn,
+  };
 }

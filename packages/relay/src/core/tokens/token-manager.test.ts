@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPressgateError } from '@pressgate/protocol';
 import {
@@ -239,5 +239,64 @@ describe('TokenManager', () => {
     const { manager } = await setup(() => ({ status: 400, body: { error: 'invalid_grant' } }));
     expect(await codeOf(manager.acceptGrant('stale-code'))).toBe('ERR_LWA_INVALID_GRANT');
     expect(manager.status().state).toBe('unlinked');
+  });
+
+  it('a refresh answer without refresh_token keeps the previous refresh token (RFC 6749 section 6)', async () => {
+    let now = Date.now();
+    const clock: Clock = { now: () => now, sleep: async () => undefined };
+    const { manager, lwa, dataDir } = await setup(
+      (request, i) => {
+        if (new URLSearchParams(request.body).get('grant_type') !== 'refresh_token') return lwaTokens(i + 1);
+        return { status: 200, body: { access_token: `Atza|access-${i + 1}`, expires_in: 3600 } };
+      },
+      { clock },
+    );
+    await manager.acceptGrant('code-1');
+    now += 3600_000;
+    expect(await manager.getAccessToken()).toBe('Atza|access-2');
+    now += 3600_000;
+    expect(await manager.getAccessToken()).toBe('Atza|access-3');
+    expect(new URLSearchParams(lwa.requests[2]?.body).get('refresh_token')).toBe('Atzr|refresh-1');
+    const stored = JSON.parse(await readFile(join(dataDir, 'tokens.json'), 'utf8'));
+    expect(stored).toMatchObject({ accessToken: 'Atza|access-3', refreshToken: 'Atzr|refresh-1' });
+    expect(manager.status().state).toBe('linked');
+  });
+
+  it.each([1e300, -1, 0, 'NaN', 366 * 24 * 3600])(
+    'refuses an expires_in of %j at the boundary: the grant fails, nothing is saved',
+    async (expiresIn) => {
+      const { manager, dataDir, logs } = await setup(() => ({
+        status: 200,
+        body: { access_token: 'Atza|a', refresh_token: 'Atzr|r', expires_in: expiresIn },
+      }));
+      expect(await codeOf(manager.acceptGrant('code-1'))).toBe('ERR_LWA_BAD_RESPONSE');
+      expect(manager.status()).toEqual({ state: 'unlinked' });
+      expect(await readdir(dataDir)).not.toContain('tokens.json');
+      expect(logs.entries().some((line) => line.msg === 'AcceptGrant code exchange failed')).toBe(true);
+    },
+  );
+
+  it.each([
+    ['an expiry past year 9999', { accessTokenExpiresAt: 1e300 }],
+    ['a negative expiry', { accessTokenExpiresAt: -5 }],
+    ['an unreadable updatedAt', { updatedAt: 'yesterday' }],
+  ])('a token file with %s is ERR_STORE_CORRUPT naming the file and the way out', async (_what, bad) => {
+    const dataDir = await freshDir();
+    const file = join(dataDir, 'tokens.json');
+    await writeFile(file, JSON.stringify({ version: 1, accessToken: 'a', refreshToken: 'r', ...bad }), {
+      mode: 0o600,
+    });
+    const manager = new TokenManager({
+      dataDir,
+      lwa: new LwaClient({ tokenUrl: 'http://127.0.0.1:9/', clientId: 'c', clientSecret: 's' }),
+      logger: captureLogs().logger,
+    });
+    const error = await manager.start().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isPressgateError(error, 'ERR_STORE_CORRUPT')).toBe(true);
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toMatch(/relink the skill/);
   });
 });

@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import type { LinkStatus, TokenService } from '../../ports.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import type { JsonStore } from '../store/json-file-store.js';
-import { codeOf, relinkError } from './link-errors.js';
+import { codeOf, relinkError, wrongRegionError } from './link-errors.js';
 import type { LwaClient, LwaTokens } from './lwa-client.js';
 import { raceAbort } from './race-abort.js';
 import { refreshRetryMs, refreshWaitMs } from './refresh-schedule.js';
-import { linkStatusOf, openTokenFile, type TokenFile } from './token-file.js';
+import { linkStatusOf, openTokenFile, type TokenFile, WRONG_REGION_ADVICE } from './token-file.js';
 
 const DEFAULT_REFRESH_AHEAD_MS = 5 * 60_000;
 /** A token this close to expiry is never handed out, even when a refresh failed. */
@@ -58,6 +58,13 @@ export class TokenManager implements TokenService {
     const store = await openTokenFile(this.#options.dataDir);
     signal?.throwIfAborted();
     this.#store = store;
+    if (store.db.data.wrongRegion === true) {
+      // alexa.region may have been fixed since: the next send finds out again.
+      delete store.db.data.relinkReason;
+      delete store.db.data.wrongRegion;
+      await store.db.write();
+      this.#logger.info('cleared the wrong-region mark: the next send tries the configured region again');
+    }
     this.#logger.info({ state: this.status().state }, 'token store opened');
     this.#scheduleRefresh();
   }
@@ -113,7 +120,9 @@ export class TokenManager implements TokenService {
         'no Alexa account is linked yet; enable the skill in the Alexa app so Alexa sends AcceptGrant',
       );
     }
-    if (data.relinkReason !== undefined) throw relinkError(data.relinkReason);
+    if (data.relinkReason !== undefined) {
+      throw data.wrongRegion === true ? wrongRegionError(data.relinkReason) : relinkError(data.relinkReason);
+    }
     const now = this.#clock.now();
     const expiresAt = data.accessTokenExpiresAt ?? 0;
     if (data.accessToken !== undefined && now < expiresAt - this.#refreshAheadMs()) return data.accessToken;
@@ -158,6 +167,20 @@ export class TokenManager implements TokenService {
       { reason },
       'relink required: sending stopped until the skill is relinked in the Alexa app',
     );
+    this.#emit();
+  }
+
+  /**
+   * The gateway of every region tried does not know this account: sending stops, status says
+   * `wrong_region` with the fix, until a restart (alexa.region fixed) or a new AcceptGrant.
+   */
+  async markWrongRegion(reason: string): Promise<void> {
+    const store = this.#requireStore();
+    if (store.db.data.refreshToken === undefined || store.db.data.relinkReason !== undefined) return;
+    store.db.data.relinkReason = reason;
+    store.db.data.wrongRegion = true;
+    await store.db.write();
+    this.#logger.error({ reason }, `wrong region: sending stopped. ${WRONG_REGION_ADVICE}`);
     this.#emit();
   }
 
@@ -260,10 +283,12 @@ export class TokenManager implements TokenService {
     const store = this.#requireStore();
     const now = this.#clock.now();
     this.#savedAt = now;
+    // A refresh answer without a refresh token keeps the previous one (RFC 6749 §6).
+    const refreshToken = tokens.refreshToken ?? store.db.data.refreshToken;
     store.db.data = {
       version: 1,
       accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
+      ...(refreshToken === undefined ? {} : { refreshToken }),
       accessTokenExpiresAt: now + tokens.expiresInS * 1000,
       updatedAt: new Date(now).toISOString(),
     };
