@@ -21,7 +21,8 @@
  * line the firmware ends with `\n` is also reported as `tx <cycle> <ns>` when its last byte
  * leaves the UART.
  * Like the USB-serial chip of a real board, the link drops what the firmware sends while no
- * host has it open, so a host that opens it late does not read a backlog of old lines.
+ * host has it open, so a host that opens it late does not read a backlog of old lines. When a
+ * host opens or closes the link, stdout says `host open` or `host closed`.
  * --pins are Arduino Uno pin numbers: 0..7 on port D, 8..13 on port B, 14..19 (A0..A5) on C.
  */
 #define _DEFAULT_SOURCE
@@ -224,7 +225,11 @@ static void service_io(void) {
     if (n <= 0) input_ended = 1;
     else input_len += (size_t)n;
   }
-  host_open = !(fds[1].revents & POLLHUP);
+  if (host_open != !(fds[1].revents & POLLHUP)) {
+    host_open = !host_open;
+    printf("host %s\n", host_open ? "open" : "closed");
+    fflush(stdout);
+  }
   if (host_open && (fds[1].revents & POLLIN)) {
     ssize_t n = read(master_fd, buf, sizeof buf);
     for (ssize_t i = 0; i < n; i++) {

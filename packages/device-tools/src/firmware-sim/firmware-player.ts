@@ -102,7 +102,9 @@ export class FirmwarePlayer {
     const bounce = this.#bounceMs > 0 ? { bounceMs: this.#bounceMs } : {};
     const released = this.#releasedAt.get(button);
     const restMs =
-      afterGap || released === undefined ? 0 : Math.ceil(MIN_RELEASE_MS - simMsBetween(released, this.#cycle));
+      afterGap || released === undefined
+        ? 0
+        : Math.ceil(MIN_RELEASE_MS - simMsBetween(released, this.#cycle));
     return [
       ...(restMs > 0 ? [this.#sim.wait(restMs)] : []),
       this.#sim.press(button, bounce),

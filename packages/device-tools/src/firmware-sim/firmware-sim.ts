@@ -24,6 +24,10 @@ export type FirmwareSimOptions = {
   stopTimeoutMs?: number;
   /** Called for every line the firmware ends with `\n`, when its last byte leaves the UART. */
   onLineWritten?: (at: SimInstant) => void;
+  /** Called when a host opens the link (true) or closes it (false). */
+  onHostChange?: (open: boolean) => void;
+  /** Called if the harness exits by itself (not through `stop()`): the link is gone. */
+  onExit?: (error: PressgateError) => void;
 };
 
 /**
@@ -86,10 +90,16 @@ export class FirmwareSim {
   /** Commands sent and not yet acknowledged, oldest first. */
   readonly #acks: Waiter[] = [];
   #stopping: Promise<void> | undefined;
+  #hostOpen = false;
 
   constructor(options: FirmwareSimOptions) {
     this.#options = options;
     this.linkPath = options.linkPath;
+  }
+
+  /** Whether a host has the link open now. */
+  get hostOpen(): boolean {
+    return this.#hostOpen;
   }
 
   /** Spawn the harness and resolve once it serves `linkPath`. */
@@ -136,6 +146,7 @@ export class FirmwareSim {
       );
       this.#ready?.reject(error);
       for (const waiter of this.#acks.splice(0)) waiter.reject(error);
+      if (this.#stopping === undefined) this.#options.onExit?.(error);
     });
 
     const readyTimeoutMs = this.#options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
@@ -244,7 +255,10 @@ export class FirmwareSim {
       if (line === `ready ${this.linkPath}`) this.#ready?.resolve();
       else if (line.startsWith('ok ')) this.#acks.shift()?.resolve(instantOf(line));
       else if (line.startsWith('tx ')) this.#options.onLineWritten?.(instantOf(line));
-      else if (line.startsWith('error ')) {
+      else if (line === 'host open' || line === 'host closed') {
+        this.#hostOpen = line === 'host open';
+        this.#options.onHostChange?.(this.#hostOpen);
+      } else if (line.startsWith('error ')) {
         this.#acks.shift()?.reject(simError('COMMAND', `the firmware simulator refused: ${line.slice(6)}`));
       }
       // Anything else is simavr talking about loading the firmware.
