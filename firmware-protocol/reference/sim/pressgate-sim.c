@@ -88,13 +88,28 @@ static unsigned long long now_ns(void) {
   return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 }
 
+/* Bytes from the UART not yet handed to the pty. Like the USB-serial chip of a board, which
+ * sends what it has every few ms or at once when its buffer fills, they go out at the end of a
+ * line or of a simulated millisecond: byte-by-byte writes would wake the host once per byte. */
+static unsigned char tx_buf[256];
+static size_t tx_len;
+
+static void flush_tx(void) {
+  if (tx_len > 0 && write(master_fd, tx_buf, tx_len) < 0) {
+    /* EAGAIN (pty buffer full, the host not reading): a real UART drops bytes nobody takes */
+  }
+  tx_len = 0;
+}
+
 /* A byte the firmware sent: to the host side of the pty, or dropped if nobody has it open. */
 static void on_uart_output(struct avr_irq_t *irq, uint32_t value, void *param) {
   unsigned char byte = (unsigned char)value;
   (void)irq;
   (void)param;
-  if (host_open && write(master_fd, &byte, 1) < 0) {
-    /* EAGAIN (pty buffer full, the host not reading): a real UART drops bytes nobody takes */
+  if (host_open) {
+    if (tx_len == sizeof tx_buf) flush_tx();
+    tx_buf[tx_len++] = byte;
+    if (byte == '\n') flush_tx();
   }
   if (trace && byte == '\n') {
     printf("tx %llu %llu\n", (unsigned long long)avr->cycle, now_ns());
@@ -353,6 +368,7 @@ int main(int argc, char **argv) {
       }
       if (avr->cycle < next) continue;
       next += slice;
+      flush_tx();
       run_scheduled();
       if (uart_ready && rx_head != rx_tail) avr_raise_irq(uart_input, rx_queue[rx_head++ % RX_QUEUE]);
       service_io();
