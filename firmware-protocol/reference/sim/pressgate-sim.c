@@ -93,6 +93,9 @@ static unsigned long long now_ns(void) {
  * line or of a simulated millisecond: byte-by-byte writes would wake the host once per byte. */
 static unsigned char tx_buf[256];
 static size_t tx_len;
+/* The UART is inside a line; the host opened the link inside the line now going out. */
+static int uart_mid_line;
+static int host_mid_line;
 
 static void flush_tx(void) {
   if (tx_len > 0 && write(master_fd, tx_buf, tx_len) < 0) {
@@ -106,11 +109,14 @@ static void on_uart_output(struct avr_irq_t *irq, uint32_t value, void *param) {
   unsigned char byte = (unsigned char)value;
   (void)irq;
   (void)param;
-  if (host_open) {
+  /* A host that opens the link mid-line gets from the next line on, not the tail of this one. */
+  if (host_open && !host_mid_line) {
     if (tx_len == sizeof tx_buf) flush_tx();
     tx_buf[tx_len++] = byte;
     if (byte == '\n') flush_tx();
   }
+  if (byte == '\n') host_mid_line = 0;
+  uart_mid_line = byte != '\n';
   if (trace && byte == '\n') {
     printf("tx %llu %llu\n", (unsigned long long)avr->cycle, now_ns());
     fflush(stdout);
@@ -244,6 +250,7 @@ static void service_io(void) {
   }
   if (host_open != !(fds[1].revents & POLLHUP)) {
     host_open = !host_open;
+    host_mid_line = host_open && uart_mid_line;
     printf("host %s\n", host_open ? "open" : "closed");
     fflush(stdout);
   }
