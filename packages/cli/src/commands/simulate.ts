@@ -1,15 +1,12 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import {
+  FIRMWARE_BUTTONS,
+  firmwareScriptProblems,
   formatScriptProblems,
   openPtyPair,
   type PtyPair,
   parseScript,
-  parseStep,
-  SCRIPT_VERBS,
   type ScriptLine,
   VirtualRemote,
 } from '@pressgate/device-tools';
@@ -27,18 +24,19 @@ import {
   UsageError,
   writeLine,
 } from '../command.js';
+import { simulateFirmware } from './simulate-firmware.js';
+import { interactive, playScript } from './simulate-play.js';
+
+export { LINGER_MS } from './simulate-play.js';
 
 /** Where the host side of the pty goes unless --link says otherwise: stable, so a config can name it. */
 export const DEFAULT_SIM_LINK = '/tmp/pressgate-sim/remote';
 
-/**
- * After the last step the remote stays up this long before the pty goes away,
- * so a listener can close its last double-press window: unplugging resets the
- * decoder and drops a gesture still being decided.
- */
-export const LINGER_MS = 1000;
+/** Options that set what the virtual remote says; the firmware has its own, built in. */
+const VIRTUAL_ONLY_OPTIONS = ['device-id', 'buttons', 'checksum', 'uptime-ms'] as const;
+const MAX_BOUNCE_MS = 1000;
 
-type Settings = {
+export type SimulateSettings = {
   link: string;
   scriptFile: string | undefined;
   deviceId: string;
@@ -47,13 +45,15 @@ type Settings = {
   keepOpen: boolean;
   startNow: boolean;
   startUptimeMs: number;
+  firmware: boolean;
+  bounceMs: number;
 };
 
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'a virtual remote on a pseudo-terminal that speaks protocol v1',
   usage:
-    'pressgate simulate [--link PATH] [--script FILE] [--device-id ID] [--buttons N] [--checksum] [--keep-open] [--start-now] [--uptime-ms N]',
+    'pressgate simulate [--link PATH] [--script FILE] [--device-id ID] [--buttons N] [--checksum] [--keep-open] [--start-now] [--uptime-ms N] [--firmware [--bounce-ms N]]',
   details: [
     'Makes a pseudo-terminal pair (needs socat) and plays a remote on it. Point `pressgate monitor',
     "--port PATH` or a remote's serial.path in pressgate.yaml at the --link path.",
@@ -63,6 +63,15 @@ export const simulateCommand: Command = {
     '  press 1 [90ms]   single 1   double 2   long 1   hold 2 1500ms   wait 400ms',
     '  log TEXT   raw TEXT (one unchecked line)   hello   help   quit',
     'One step per line; # starts a comment. A heartbeat B line goes out every second.',
+    '',
+    'With --firmware, the real reference firmware (its atmega328p build) runs in the simavr',
+    'simulator instead, and the steps change the levels of its button pins: the host sees what a',
+    'real board sends (rmt-0001, 4 buttons, a heartbeat every 2.5 s). Holds and waits run in the',
+    'simulated time; --bounce-ms N adds N ms of contact bounce to every press and release.',
+    'log, raw and hello are not steps for the firmware. It needs `pnpm firmware:build` (run for',
+    'you when the build is missing) and the Debian packages gcc-avr avr-libc arduino-core-avr',
+    'arduino-mk simavr libsimavr-dev libsimavrparts1 libelf-dev; without them it says which and',
+    'exits 2. PRESSGATE_FIRMWARE_BUILD_DIR: where the build is (default build/firmware).',
   ].join('\n'),
   options: {
     link: {
@@ -91,19 +100,30 @@ export const simulateCommand: Command = {
       description: 'device uptime to start from (e.g. 4294960000 to cross the 2^32 wrap)',
       default: '0',
     },
+    firmware: {
+      type: 'boolean',
+      description: 'run the reference firmware in the simavr simulator instead of the virtual remote',
+    },
+    'bounce-ms': {
+      type: 'string',
+      valueName: 'N',
+      description: 'with --firmware: contact bounce on every press and release, 0..1000 ms',
+      default: '0',
+    },
   },
   async run(context) {
     const settings = readSettings(context);
     const { io } = context;
     let script: ScriptLine[] | undefined;
     if (settings.scriptFile !== undefined) {
-      const loaded = await loadScript(settings.scriptFile, settings.buttons);
+      const loaded = await loadScript(settings.scriptFile, settings.buttons, settings.firmware);
       if (!loaded.ok) {
         writeLine(io.stderr, loaded.message);
         return EXIT_USAGE;
       }
       script = loaded.steps;
     }
+    if (settings.firmware) return simulateFirmware(io, settings, script);
     await mkdir(dirname(settings.link), { recursive: true });
     const pair = await openPtyPair({ hostPath: settings.link });
     try {
@@ -114,9 +134,24 @@ export const simulateCommand: Command = {
   },
 };
 
-function readSettings(context: CommandContext): Settings {
+function readSettings(context: CommandContext): SimulateSettings {
   const { io } = context;
-  const buttons = integerOption(context, 'buttons') ?? 4;
+  const firmware = booleanOption(context, 'firmware');
+  const bounceMs = integerOption(context, 'bounce-ms') ?? 0;
+  if (bounceMs > MAX_BOUNCE_MS)
+    throw new UsageError(`--bounce-ms expects 0..${MAX_BOUNCE_MS}, got ${bounceMs}`);
+  if (bounceMs > 0 && !firmware) throw new UsageError('--bounce-ms needs --firmware');
+  // Parsed values carry the defaults: an option counts as given when it differs from its default.
+  const given = VIRTUAL_ONLY_OPTIONS.filter((name) => {
+    const value = context.values[name];
+    return value !== undefined && value !== false && value !== simulateCommand.options[name]?.default;
+  });
+  if (firmware && given.length > 0) {
+    throw new UsageError(
+      `--${given[0]} sets the virtual remote; the firmware has its own settings (rmt-0001, ${FIRMWARE_BUTTONS} buttons, no checksum): drop it or --firmware`,
+    );
+  }
+  const buttons = firmware ? FIRMWARE_BUTTONS : (integerOption(context, 'buttons') ?? 4);
   if (buttons < 1 || buttons > 16) throw new UsageError(`--buttons expects 1..16, got ${buttons}`);
   const deviceId = stringOption(context, 'device-id') ?? 'sim-0001';
   if (!DEVICE_ID_PATTERN.test(deviceId)) {
@@ -136,12 +171,15 @@ function readSettings(context: CommandContext): Settings {
     keepOpen: booleanOption(context, 'keep-open'),
     startNow: booleanOption(context, 'start-now'),
     startUptimeMs,
+    firmware,
+    bounceMs,
   };
 }
 
 async function loadScript(
   file: string,
   buttons: number,
+  firmware: boolean,
 ): Promise<{ ok: true; steps: ScriptLine[] } | { ok: false; message: string }> {
   let text: string;
   try {
@@ -153,12 +191,14 @@ async function loadScript(
   }
   const parsed = parseScript(text, { buttons });
   if (!parsed.ok) return { ok: false, message: formatScriptProblems(file, parsed.problems) };
+  const refused = firmware ? firmwareScriptProblems(parsed.steps) : [];
+  if (refused.length > 0) return { ok: false, message: formatScriptProblems(file, refused) };
   return { ok: true, steps: parsed.steps };
 }
 
 async function simulate(
   io: CliIo,
-  settings: Settings,
+  settings: SimulateSettings,
   pair: PtyPair,
   script: ScriptLine[] | undefined,
 ): Promise<number> {
@@ -192,8 +232,21 @@ async function simulate(
     writeLine(io.stdout, `  watch it:  pressgate monitor --port ${settings.link}`);
     writeLine(io.stdout, `  or set a remote's serial.path to ${settings.link} in pressgate.yaml`);
     if (script === undefined) await interactive(io, remote, signal);
-    else
-      await playScript(io, remote, script, { ...settings, startNow: settings.startNow || hostAsked }, signal);
+    else {
+      const startNow = settings.startNow || hostAsked;
+      await playScript(
+        io,
+        remote,
+        script,
+        {
+          link: settings.link,
+          keepOpen: settings.keepOpen,
+          waitForHost: startNow ? undefined : (waitSignal) => hostQuery(remote, waitSignal),
+          waitingFor: `open ${settings.link} and ask for HELLO`,
+        },
+        signal,
+      );
+    }
   } catch (error) {
     if (!signal.aborted) throw error;
   } finally {
@@ -208,72 +261,13 @@ async function simulate(
   return EXIT_OK;
 }
 
-async function playScript(
-  io: CliIo,
-  remote: VirtualRemote,
-  script: ScriptLine[],
-  settings: Settings,
-  signal: AbortSignal,
-): Promise<void> {
-  if (!settings.startNow) {
-    writeLine(
-      io.stdout,
-      `waiting for a host to open ${settings.link} and ask for HELLO (--start-now: don't)`,
-    );
-    await new Promise<void>((resolveWait, reject) => {
-      const onAbort = (): void => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      remote.once('query', () => {
-        signal.removeEventListener('abort', onAbort);
-        resolveWait();
-      });
+function hostQuery(remote: VirtualRemote, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolveWait, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    remote.once('query', () => {
+      signal.removeEventListener('abort', onAbort);
+      resolveWait();
     });
-  }
-  writeLine(io.stdout, `playing ${script.length} step(s)`);
-  for (const { line, text, step } of script) {
-    writeLine(io.stdout, `  line ${line}: ${text}`);
-    await remote.play(step, signal);
-  }
-  if (settings.keepOpen) {
-    writeLine(io.stdout, 'script done; the remote stays up (heartbeats) until Ctrl-C');
-    await new Promise<void>((resolveWait) => {
-      if (signal.aborted) resolveWait();
-      signal.addEventListener('abort', () => resolveWait(), { once: true });
-    });
-    return;
-  }
-  await delay(LINGER_MS, undefined, { signal });
-  writeLine(io.stdout, 'script done');
-}
-
-const INTERACTIVE_HELP = `type a step and Enter: ${SCRIPT_VERBS.join(', ')} (e.g. "press 1", "double 2", "hold 2 1500ms"); help; quit`;
-
-async function interactive(io: CliIo, remote: VirtualRemote, signal: AbortSignal): Promise<void> {
-  // CliIo has no stdin yet; main's process.stdin is the fallback.
-  const input = (io as CliIo & { stdin?: Readable }).stdin ?? process.stdin;
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
-  const close = (): void => lines.close();
-  signal.addEventListener('abort', close, { once: true });
-  writeLine(io.stdout, INTERACTIVE_HELP);
-  try {
-    for await (const text of lines) {
-      const command = text.trim().toLowerCase();
-      if (command === 'quit' || command === 'exit') break;
-      if (command === 'help' || command === '?') {
-        writeLine(io.stdout, INTERACTIVE_HELP);
-        continue;
-      }
-      const parsed = parseStep(text, { buttons: remote.buttons });
-      if (!parsed.ok) {
-        writeLine(io.stderr, parsed.message);
-        continue;
-      }
-      if (parsed.step === undefined) continue;
-      await remote.play(parsed.step, signal);
-      writeLine(io.stdout, `done: ${text.trim()}`);
-    }
-  } finally {
-    signal.removeEventListener('abort', close);
-    lines.close();
-  }
+  });
 }

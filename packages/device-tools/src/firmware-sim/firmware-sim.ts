@@ -22,7 +22,27 @@ export type FirmwareSimOptions = {
   readyTimeoutMs?: number;
   /** How long `stop()` waits for the harness to quit before killing it (default 3000). */
   stopTimeoutMs?: number;
+  /** Called for every line the firmware ends with `\n`, when its last byte leaves the UART. */
+  onLineWritten?: (at: SimInstant) => void;
+  /** Called when a host opens the link (true) or closes it (false). */
+  onHostChange?: (open: boolean) => void;
+  /** Called if the harness exits by itself (not through `stop()`): the link is gone. */
+  onExit?: (error: PressgateError) => void;
 };
+
+/**
+ * A moment in the simulator: `cycle` of the simulated chip (16 MHz), and `hostNs`, the host's
+ * monotonic clock (`process.hrtime.bigint()`) when the harness saw it.
+ */
+export type SimInstant = { cycle: number; hostNs: bigint };
+
+/** The clock of the simulated atmega328p. */
+export const SIM_FREQUENCY_HZ = 16_000_000;
+
+/** Simulated milliseconds between two cycles. */
+export function simMsBetween(from: number, to: number): number {
+  return ((to - from) * 1000) / SIM_FREQUENCY_HZ;
+}
 
 export type PinChangeOptions = {
   /**
@@ -38,8 +58,11 @@ const DEFAULT_STOP_TIMEOUT_MS = 3_000;
 /** Longest line the harness writes on stdout that we keep waiting for its end. */
 const MAX_PENDING_OUTPUT = 4096;
 const MAX_BOUNCE_MS = 1000;
+/** Longest `wait` the harness takes (one hour). */
+const MAX_WAIT_MS = 3_600_000;
 
-type Waiter = { resolve: () => void; reject: (error: Error) => void };
+type Waiter = { resolve: (at: SimInstant) => void; reject: (error: Error) => void };
+type ReadyWaiter = { resolve: () => void; reject: (error: Error) => void };
 
 function simError(
   what: 'COMMAND' | 'EXITED' | 'MISSING' | 'START' | 'STATE',
@@ -47,6 +70,12 @@ function simError(
   cause?: unknown,
 ): PressgateError {
   return new PressgateError(`ERR_FIRMWARE_SIM_${what}`, message, { cause });
+}
+
+/** `ok <cycle> <ns>` or `tx <cycle> <ns>` from the harness. */
+function instantOf(line: string): SimInstant {
+  const [, cycle = '0', ns = '0'] = line.split(' ');
+  return { cycle: Number(cycle), hostNs: /^\d+$/.test(ns) ? BigInt(ns) : 0n };
 }
 
 /** The reference firmware in simavr. `start(signal)` once; `stop()` is idempotent. */
@@ -57,14 +86,20 @@ export class FirmwareSim {
   #exited: Promise<number | null> | undefined;
   #stdout = '';
   #stderr = '';
-  #ready: Waiter | undefined;
+  #ready: ReadyWaiter | undefined;
   /** Commands sent and not yet acknowledged, oldest first. */
   readonly #acks: Waiter[] = [];
   #stopping: Promise<void> | undefined;
+  #hostOpen = false;
 
   constructor(options: FirmwareSimOptions) {
     this.#options = options;
     this.linkPath = options.linkPath;
+  }
+
+  /** Whether a host has the link open now. */
+  get hostOpen(): boolean {
+    return this.#hostOpen;
   }
 
   /** Spawn the harness and resolve once it serves `linkPath`. */
@@ -85,6 +120,7 @@ export class FirmwareSim {
     }
     const args = ['--elf', this.#options.elfPath, '--link', this.linkPath];
     if (this.#options.pins !== undefined) args.push('--pins', this.#options.pins.join(','));
+    if (this.#options.onLineWritten !== undefined) args.push('--trace', '1');
     const child = spawn(this.#options.harnessPath, args, { stdio: 'pipe' });
     this.#child = child;
     this.#exited = new Promise((resolve) => {
@@ -110,6 +146,7 @@ export class FirmwareSim {
       );
       this.#ready?.reject(error);
       for (const waiter of this.#acks.splice(0)) waiter.reject(error);
+      if (this.#stopping === undefined) this.#options.onExit?.(error);
     });
 
     const readyTimeoutMs = this.#options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
@@ -139,14 +176,29 @@ export class FirmwareSim {
     }
   }
 
-  /** Button `button` (1-based) goes down: its pin low. Resolves when the chip's pin changed. */
-  press(button: number, options: PinChangeOptions = {}): Promise<void> {
+  /**
+   * Button `button` (1-based) goes down: its pin low. Resolves with the moment the chip's pin
+   * changed. Commands run in the order sent, so several may be sent without waiting between.
+   */
+  press(button: number, options: PinChangeOptions = {}): Promise<SimInstant> {
     return this.#change(button, 0, options.bounceMs ?? 0);
   }
 
   /** Button `button` (1-based) comes up: its pin high. */
-  release(button: number, options: PinChangeOptions = {}): Promise<void> {
+  release(button: number, options: PinChangeOptions = {}): Promise<SimInstant> {
     return this.#change(button, 1, options.bounceMs ?? 0);
+  }
+
+  /**
+   * Let the chip run `ms` of simulated time before the commands sent after this one; resolves
+   * when it has. A sequence sent in one go keeps its timing even when the host is too busy to
+   * run the simulator in real time.
+   */
+  wait(ms: number): Promise<SimInstant> {
+    if (!Number.isInteger(ms) || ms < 0 || ms > MAX_WAIT_MS) {
+      return Promise.reject(simError('COMMAND', `wait expects an integer 0..${MAX_WAIT_MS} ms, got ${ms}`));
+    }
+    return this.#send(`wait ${ms}`);
   }
 
   /** Quit the harness (the link disappears), killing it if it does not quit in time. */
@@ -171,7 +223,7 @@ export class FirmwareSim {
     }
   }
 
-  async #change(button: number, level: 0 | 1, bounceMs: number): Promise<void> {
+  async #change(button: number, level: 0 | 1, bounceMs: number): Promise<SimInstant> {
     if (!Number.isInteger(button) || button < 1 || button > 16) {
       throw simError('COMMAND', `button must be 1..16, got ${button}`);
     }
@@ -179,15 +231,15 @@ export class FirmwareSim {
       throw simError('COMMAND', `bounceMs must be an integer 0..${MAX_BOUNCE_MS}, got ${bounceMs}`);
     }
     // The harness times the bounce in simulated cycles: host timers are too coarse for it.
-    await this.#send(bounceMs === 0 ? `${button} ${level}` : `${button} ${level} ${bounceMs}`);
+    return this.#send(bounceMs === 0 ? `${button} ${level}` : `${button} ${level} ${bounceMs}`);
   }
 
-  #send(command: string): Promise<void> {
+  #send(command: string): Promise<SimInstant> {
     const child = this.#child;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null || this.#stopping) {
       return Promise.reject(simError('STATE', 'the firmware simulator is not running'));
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<SimInstant>((resolve, reject) => {
       this.#acks.push({ resolve, reject });
       child.stdin.write(`${command}\n`);
     });
@@ -201,8 +253,12 @@ export class FirmwareSim {
       const line = this.#stdout.slice(0, end);
       this.#stdout = this.#stdout.slice(end + 1);
       if (line === `ready ${this.linkPath}`) this.#ready?.resolve();
-      else if (line.startsWith('ok ')) this.#acks.shift()?.resolve();
-      else if (line.startsWith('error ')) {
+      else if (line.startsWith('ok ')) this.#acks.shift()?.resolve(instantOf(line));
+      else if (line.startsWith('tx ')) this.#options.onLineWritten?.(instantOf(line));
+      else if (line === 'host open' || line === 'host closed') {
+        this.#hostOpen = line === 'host open';
+        this.#options.onHostChange?.(this.#hostOpen);
+      } else if (line.startsWith('error ')) {
         this.#acks.shift()?.reject(simError('COMMAND', `the firmware simulator refused: ${line.slice(6)}`));
       }
       // Anything else is simavr talking about loading the firmware.
