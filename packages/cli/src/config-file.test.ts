@@ -376,7 +376,7 @@ describe('parseConfigText', () => {
       edit('alexa:\n', 'alexa:\n  region: US\n'),
       'alexa.region',
       'region: US',
-      /NA, EU or FE, got "US"/,
+      /NA, EU, FE or auto, got "US"/,
     ],
     [
       'gatewayUrl',
