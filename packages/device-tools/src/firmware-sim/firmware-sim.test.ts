@@ -7,7 +7,7 @@ import { isPressgateError } from '@pressgate/protocol';
 import { freshDir, waitFor } from '@pressgate/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { firmwareBuild } from './firmware-paths.js';
-import { FirmwareSim } from './firmware-sim.js';
+import { FirmwareSim, type SimInstant, simMsBetween } from './firmware-sim.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const BUILD_DIR = join(ROOT, 'build/firmware');
@@ -79,5 +79,52 @@ describe.skipIf(skipSim)('FirmwareSim', () => {
     await sim.stop(); // idempotent
     const late = await sim.press(1).catch((e: unknown) => e);
     expect(isPressgateError(late, 'ERR_FIRMWARE_SIM_STATE')).toBe(true);
+  }, 60_000);
+
+  it('times commands in simulated cycles, traces each line leaving the UART, and tells when a host opens the link', async () => {
+    const dir = await freshDir('pressgate-fwsim-');
+    const written: SimInstant[] = [];
+    const hostChanges: boolean[] = [];
+    const sim = new FirmwareSim({
+      ...firmwareBuild(BUILD_DIR),
+      linkPath: join(dir, 'remote'),
+      onLineWritten: (at) => written.push(at),
+      onHostChange: (open) => hostChanges.push(open),
+    });
+    const serial = new SerialLink({ path: sim.linkPath, baudRate: 115200 });
+    const lines: LinkLine[] = [];
+    serial.on('line', (line) => lines.push(line));
+    try {
+      await sim.start();
+      expect(sim.hostOpen).toBe(false);
+      await waitFor('a line written with nobody listening', () => written.length > 0);
+      await serial.open();
+      expect(sim.hostOpen).toBe(true);
+      // Sent in one go; the harness holds the release until 30 ms of simulated time have run.
+      const [down, waited, up] = await Promise.all([sim.press(2), sim.wait(30), sim.release(2)]);
+      expect(simMsBetween(down.cycle, up.cycle)).toBeGreaterThanOrEqual(30);
+      expect(simMsBetween(down.cycle, up.cycle)).toBeLessThanOrEqual(31);
+      expect(waited.cycle).toBe(up.cycle);
+      expect(up.hostNs).toBeGreaterThan(down.hostNs);
+      await waitFor('E ... 2 U', () => lines.some((l) => /^E \d+ \d+ 2 U$/.test(l.raw)));
+      const tx = written.find((at) => at.cycle >= up.cycle);
+      // The line after the release: the scan sees it at once, 15 bytes take ~1.3 ms at 115200 baud.
+      expect(tx && simMsBetween(up.cycle, tx.cycle)).toBeGreaterThan(1);
+      expect(tx && simMsBetween(up.cycle, tx.cycle)).toBeLessThan(3);
+      // Nothing from before the host opened the link: not the boot heartbeat (seq 0).
+      expect(lines.map((l) => l.raw).filter((raw) => /^B 0 /.test(raw))).toEqual([]);
+      await serial.close();
+      await waitFor(
+        'host closed',
+        () => hostChanges.at(-1) === false,
+        () => hostChanges,
+      );
+      expect(hostChanges).toEqual([true, false]);
+      const late = await sim.wait(-1).catch((e: unknown) => e);
+      expect(isPressgateError(late, 'ERR_FIRMWARE_SIM_COMMAND')).toBe(true);
+    } finally {
+      await serial.close();
+      await sim.stop();
+    }
   }, 60_000);
 });

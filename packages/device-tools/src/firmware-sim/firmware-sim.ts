@@ -91,6 +91,8 @@ export class FirmwareSim {
   readonly #acks: Waiter[] = [];
   #stopping: Promise<void> | undefined;
   #hostOpen = false;
+  /** Commands not yet written to the harness. */
+  #outbox = '';
 
   constructor(options: FirmwareSimOptions) {
     this.#options = options;
@@ -241,7 +243,16 @@ export class FirmwareSim {
     }
     return new Promise<SimInstant>((resolve, reject) => {
       this.#acks.push({ resolve, reject });
-      child.stdin.write(`${command}\n`);
+      // Commands sent in one synchronous run go out in one write, which the harness reads
+      // whole: a hold between them then starts with the press, however busy this process is.
+      if (this.#outbox === '') {
+        queueMicrotask(() => {
+          const text = this.#outbox;
+          this.#outbox = '';
+          child.stdin.write(text);
+        });
+      }
+      this.#outbox += `${command}\n`;
     });
   }
 
