@@ -2,10 +2,10 @@ import {
   CORRELATION_TOKEN,
   closedPortUrl,
   DIRECTIVE_SECRET,
-  discoverResponse,
   GRANT_CODE,
   lambdaAcceptGrant,
   lambdaDiscover,
+  lambdaDiscoverResponse,
   lambdaReportState,
   respondWith,
   startRelayStandIn,
@@ -48,7 +48,7 @@ type Reply = {
 
 describe('forwardDirective', () => {
   it('sends the directive signed to /alexa/directive and returns the relay answer unchanged', async () => {
-    const answer = discoverResponse();
+    const answer = lambdaDiscoverResponse();
     const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, answer));
     const { entries, log } = capture();
     const event = lambdaDiscover();
@@ -209,7 +209,7 @@ describe('forwardDirective', () => {
   it('says the secrets differ when the relay refuses the signature', async () => {
     const relay = await startRelayStandIn(
       'the-relay-has-another-secret',
-      respondWith(200, discoverResponse()),
+      respondWith(200, lambdaDiscoverResponse()),
     );
     const { entries, log } = capture();
     const reply = (await forwardDirective(lambdaDiscover(), configFor(relay.baseUrl), fetch, {
@@ -223,7 +223,7 @@ describe('forwardDirective', () => {
   });
 
   it('signs with the given clock, so a skewed Lambda clock is refused as stale', async () => {
-    const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, discoverResponse()));
+    const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, lambdaDiscoverResponse()));
     const { entries, log } = capture();
     const skewedMs = Date.now() - 301_000;
     await forwardDirective(lambdaDiscover(), configFor(relay.baseUrl), fetch, {

@@ -5,10 +5,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import {
   DIRECTIVE_SECRET,
-  discoverResponse,
   freshDir,
   lambdaAcceptGrant,
   lambdaDiscover,
+  lambdaDiscoverResponse,
   respondWith,
   startRelayStandIn,
 } from '@pressgate/test-kit';
@@ -39,7 +39,7 @@ afterEach(() => {
 });
 
 async function checkHandler(run: Handler): Promise<void> {
-  const answer = discoverResponse();
+  const answer = lambdaDiscoverResponse();
   const relay = await startRelayStandIn(DIRECTIVE_SECRET, respondWith(200, answer));
   vi.stubEnv('PRESSGATE_RELAY_URL', relay.baseUrl);
   vi.stubEnv('PRESSGATE_DIRECTIVE_SECRET', DIRECTIVE_SECRET);

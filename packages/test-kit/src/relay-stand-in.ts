@@ -156,8 +156,8 @@ export function lambdaReportState(): Record<string, unknown> {
   };
 }
 
-/** A Discover.Response as the relay would answer. */
-export function discoverResponse(): Record<string, unknown> {
+/** A Discover.Response as the relay would answer the forwarder (the emulator fixture has its own `discoverResponse`). */
+export function lambdaDiscoverResponse(): Record<string, unknown> {
   return {
     event: {
       header: {
