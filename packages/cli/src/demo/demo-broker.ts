@@ -68,6 +68,46 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/** The broker's config: one listener on loopback, no persistence, errors and warnings to stderr. */
+function brokerConfig(port: number): string {
+  return [
+    // Started as root, mosquitto would switch to its own user, who cannot read this folder.
+    `user ${userInfo().username}`,
+    'persistence false',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    '',
+  ].join('\n');
+}
+
+/** A started mosquitto child: its stderr tail, and a stop that ends it for sure. */
+function superviseBroker(child: ChildProcess, stopTimeoutMs: number) {
+  const state = { output: '', spawnError: undefined as Error | undefined };
+  child.stderr?.on('data', (chunk: Buffer) => {
+    state.output = (state.output + chunk.toString('utf8')).slice(-2000);
+  });
+  child.once('error', (error) => {
+    state.spawnError = error;
+  });
+  const exited = once(child, 'close').then(() => undefined);
+  const gone = () => state.spawnError !== undefined || child.exitCode !== null || child.signalCode !== null;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (gone()) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+      await exited;
+      clearTimeout(killer);
+    })();
+    return stopping;
+  };
+  return { state, gone, stop };
+}
+
 /**
  * A local mosquitto for the demo: one MQTT listener on 127.0.0.1 at a free port, no
  * persistence. Anonymous clients are allowed because nothing but this machine can reach the
@@ -77,63 +117,28 @@ function accepts(port: number): Promise<boolean> {
 export async function startDemoBroker(options: DemoBrokerOptions): Promise<DemoBroker> {
   const port = await freePort();
   const configFile = join(options.dir, 'mosquitto.conf');
-  await writeFile(
-    configFile,
-    [
-      // Started as root, mosquitto would switch to its own user, who cannot read this folder.
-      `user ${userInfo().username}`,
-      'persistence false',
-      'log_dest stderr',
-      'log_type error',
-      'log_type warning',
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
-  const child: ChildProcess = spawn(options.binary, ['-c', configFile], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-2000);
-  });
-  let spawnError: Error | undefined;
-  child.once('error', (error) => {
-    spawnError = error;
-  });
-  const exited = once(child, 'close').then(() => undefined);
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (spawnError !== undefined || child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), options.stopTimeoutMs ?? 3_000);
-      await exited;
-      clearTimeout(killer);
-    })();
-    return stopping;
-  };
-
+  await writeFile(configFile, brokerConfig(port), { mode: 0o600 });
+  const child = spawn(options.binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const broker = superviseBroker(child, options.stopTimeoutMs ?? 3_000);
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const deadline = performance.now() + startTimeoutMs;
   for (;;) {
-    if (spawnError !== undefined || child.exitCode !== null || child.signalCode !== null) {
+    if (broker.gone()) {
+      const how = broker.state.spawnError?.message ?? child.exitCode ?? child.signalCode;
       throw new PressgateError(
         'ERR_DEMO_BROKER',
-        `mosquitto exited (${spawnError?.message ?? child.exitCode ?? child.signalCode}) before listening: ${output.trim()}`,
+        `mosquitto exited (${how}) before listening: ${broker.state.output.trim()}`,
       );
     }
     if (await accepts(port)) break;
     if (performance.now() > deadline) {
-      await stop();
+      await broker.stop();
       throw new PressgateError(
         'ERR_DEMO_BROKER',
-        `mosquitto did not listen on 127.0.0.1:${port} within ${startTimeoutMs} ms: ${output.trim()}`,
+        `mosquitto did not listen on 127.0.0.1:${port} within ${startTimeoutMs} ms: ${broker.state.output.trim()}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return { url: `mqtt://127.0.0.1:${port}`, stop };
+  return { url: `mqtt://127.0.0.1:${port}`, stop: broker.stop };
 }

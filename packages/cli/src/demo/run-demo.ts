@@ -13,13 +13,13 @@ import type { DestinationStream } from 'pino';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '../commands/emulator.js';
 import { Service } from '../service/service.js';
 import { DeliveryTracker } from './delivery-tracker.js';
-import { findMosquitto, startDemoBroker } from './demo-broker.js';
+import { type DemoBroker, findMosquitto, startDemoBroker } from './demo-broker.js';
 import { DEMO_DIRECTIVE_SECRET, DEMO_REMOTE_ID, DEMO_TOPIC_PREFIX, demoConfig } from './demo-config.js';
 import { formatReport, formatSummary, type GestureReport } from './demo-output.js';
 import { DEMO_SCRIPT, type DemoRemote, playStep } from './demo-script.js';
 import { InProcessRemote } from './in-process-remote.js';
 import { httpDirectives, linkRelay } from './link-relay.js';
-import { connectMqttDirectives } from './mqtt-directives.js';
+import { MqttDirectives, type MqttDirectivesOptions } from './mqtt-directives.js';
 
 export type DemoOptions = {
   stdout: Writable;
@@ -71,12 +71,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     const emulator = await startEmulator({ clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET });
     cleanups.push(() => emulator.close());
     out(`  emulator  ${emulator.url}  (stands in for Login with Amazon and the Alexa event gateway)`);
-    const broker =
-      mosquitto === undefined ? undefined : await startDemoBroker({ binary: mosquitto, dir: dataDir });
-    if (broker !== undefined) {
-      cleanups.push(() => broker.stop());
-      out(`  broker    ${broker.url}  (mosquitto: the relay connects out to it; no open port)`);
-    }
+    const broker = mosquitto === undefined ? undefined : await startBroker(mosquitto, dataDir, cleanups, out);
 
     const pty = await openPty(dataDir, options.socatPath, out);
     if (pty !== undefined) cleanups.push(() => pty.kill());
@@ -114,14 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     const url = service.url ?? '';
     out(`  relay     ${url}`);
 
-    const mqtt =
-      broker === undefined
-        ? undefined
-        : await connectMqttDirectives({
-            url: broker.url,
-            topicPrefix: DEMO_TOPIC_PREFIX,
-            secret: DEMO_DIRECTIVE_SECRET,
-          });
+    const mqtt = broker === undefined ? undefined : await MqttDirectives.connect(mqttDirectivesFor(broker));
     if (mqtt !== undefined) cleanups.push(() => mqtt.close());
     const endpoints = await linkRelay(mqtt?.send ?? httpDirectives(url, DEMO_DIRECTIVE_SECRET), emulator);
     out(
@@ -172,6 +160,24 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
   } finally {
     await cleanup();
   }
+}
+
+/** The local mosquitto, stopped with the demo. */
+async function startBroker(
+  binary: string,
+  dir: string,
+  cleanups: (() => Promise<unknown>)[],
+  out: (text: string) => void,
+): Promise<DemoBroker> {
+  const broker = await startDemoBroker({ binary, dir });
+  cleanups.push(() => broker.stop());
+  out(`  broker    ${broker.url}  (mosquitto: the relay connects out to it; no open port)`);
+  return broker;
+}
+
+/** The demo's directives through the broker, to the topic its relay config names. */
+function mqttDirectivesFor(broker: DemoBroker): MqttDirectivesOptions {
+  return { url: broker.url, topicPrefix: DEMO_TOPIC_PREFIX, secret: DEMO_DIRECTIVE_SECRET };
 }
 
 /** What the relay itself reports about the directives it answered over the broker. */
