@@ -76,13 +76,11 @@ describe('Service reload', () => {
 
     // A valid change is picked up from the file by the watch, no signal needed.
     await writeFile(file, JSON.stringify(configInput(join(dir, 'data'), ['desk', 'hall'])));
-    const deadline = performance.now() + 10_000;
-    while (service.config().remotes.length !== 2) {
-      if (performance.now() > deadline) {
-        throw new Error(`the watch did not reload; logs: ${JSON.stringify(lines.slice(-5))}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(
+      'the watch to reload the file',
+      () => service.config().remotes.length === 2,
+      () => ({ logs: lines.slice(-5) }),
+    );
     expect(service.relay.core.remotes().map((remote) => remote.id)).toEqual(['desk', 'hall']);
 
     // A broken file: rejected with its problems logged at error; the running config stays.
