@@ -3,11 +3,10 @@
  * process) over HTTP: a VirtualRemote on a real pty, a real emulator, and
  * relay.apiToken set, so the listener needs --api-token.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator } from '@pressgate/emulator';
-import { waitFor } from '@pressgate/test-kit';
+import { freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { plugIn, spawnCli, spawnRun, waitForLog } from './fixtures/e2e-more-cli.js';
 import {
@@ -29,8 +28,7 @@ type Status = {
 
 describe('pressgate listen posting to pressgate run (real processes, real pty, emulator)', () => {
   it('delivers presses with --api-token, is refused without it, and exits 0 on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pressgate-e2e-listen-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const dir = await freshDir('pressgate-e2e-listen-');
     const emulator = await startEmulator({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
     onTestFinished(() => emulator.close());
 

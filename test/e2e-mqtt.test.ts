@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { buildEmulatorApp, createEmulatorState, type EmulatorState } from '@pressgate/emulator';
-import { type Mosquitto, startMosquitto, waitFor } from '@pressgate/test-kit';
+import { freshDir, type Mosquitto, startMosquitto, waitFor } from '@pressgate/test-kit';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ROOT, spawnRun } from './fixtures/e2e-more-cli.js';
 import {
@@ -81,8 +81,7 @@ async function setup(): Promise<{
       { username: 'lambda', password: 'lambda-password-e2e' },
     ],
   });
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-e2e-mqtt-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const dir = await freshDir('pressgate-e2e-mqtt-');
   const state = createEmulatorState({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
   const emulatorApp = buildEmulatorApp(state);
   onTestFinished(() => emulatorApp.close());

@@ -3,13 +3,12 @@
  * builds it) over a temp data dir, against a real emulator, with every log line captured so a
  * fuzz run can see errors the answers do not show.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startEmulator } from '@pressgate/emulator';
 import { PressgateConfig } from '@pressgate/protocol';
 import { createRelay, createRelayLogger, pressRoute, type Relay } from '@pressgate/relay';
+import { freshDir } from '@pressgate/test-kit';
 import { onTestFinished } from 'vitest';
 import {
   RELAY_CLIENT_ID,
@@ -30,8 +29,7 @@ export type FuzzRelay = {
 };
 
 export async function startFuzzRelay(): Promise<FuzzRelay> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-fuzz-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const dir = await freshDir('pressgate-fuzz-');
   const emulator = await startEmulator({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
   onTestFinished(() => emulator.close());
   const config = PressgateConfig.parse(

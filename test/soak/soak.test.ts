@@ -9,12 +9,11 @@
  * SOAK_INCLUDE_OPEN=1 injects the KNOWN_OPEN faults too (under a memory guard).
  * See docs/architecture.md, "Delivery and ordering".
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEmulatorApp, createEmulatorState } from '@pressgate/emulator';
-import { waitFor } from '@pressgate/test-kit';
+import { freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   RELAY_CLIENT_ID,
@@ -80,8 +79,7 @@ describe('fault soak (pressgate run, pty remote, emulator, random faults)', () =
       );
       const prng = createPrng(seed);
 
-      const dir = await mkdtemp(join(tmpdir(), 'pressgate-soak-'));
-      onTestFinished(() => rm(dir, { recursive: true, force: true }));
+      const dir = await freshDir('pressgate-soak-');
       const state = createEmulatorState({ clientId: RELAY_CLIENT_ID, clientSecret: RELAY_CLIENT_SECRET });
       const emulatorApp = buildEmulatorApp(state);
       onTestFinished(() => emulatorApp.close());

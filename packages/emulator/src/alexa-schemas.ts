@@ -1,7 +1,8 @@
 /**
  * The emulator's own strict schemas for what the event gateway accepts, written from
- * ALEXA.md (deliberately not shared with @pressgate/protocol, so a bug in the relay's
- * builders is caught here). Objects are strict: a field ALEXA.md does not define is an error.
+ * docs/alexa.md, "Event gateway" and "Reports and health" (deliberately not shared with
+ * @pressgate/protocol, so a bug in the relay's builders is caught here). Objects are strict:
+ * a field those sections do not define is an error.
  */
 import { z } from 'zod';
 import { ASSET_IDS } from './asset-catalog.js';

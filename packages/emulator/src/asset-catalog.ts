@@ -1,5 +1,5 @@
 /**
- * Asset ids the emulator accepts in friendlyNames, written from ALEXA.md (a third-party copy
+ * Asset ids the emulator accepts in friendlyNames, written from docs/alexa.md, "Directives" (a third-party copy
  * of Amazon's asset list, agreed by two independent catalogs). Anything else must be a text
  * name. `Alexa.Button.Off` and `Alexa.Gesture.SinglePush` do not exist and are rejected.
  */

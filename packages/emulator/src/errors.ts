@@ -1,6 +1,6 @@
 /**
  * Error codes of the emulator itself (bad use of its API) and the gateway's exception codes
- * with their HTTP statuses, from ALEXA.md. One table, used by the gateway route and by fault
+ * with their HTTP statuses, from docs/alexa.md, "Event gateway". One table, used by the gateway route and by fault
  * injection to fill in a code when a fault names only a status.
  */
 export class EmulatorError extends Error {

@@ -6,6 +6,7 @@ import {
   discoverResponse,
   simpleEvent,
   tokenForm,
+  waitFor,
 } from '@pressgate/test-kit';
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -57,23 +58,6 @@ async function control(emulator: Emulator, path: string, body?: unknown) {
   return response.json();
 }
 
-/** Poll until `check` returns a value, or fail with what was last seen. */
-async function eventually<T>(
-  what: string,
-  check: () => T | undefined,
-  seen: () => unknown,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; saw ${JSON.stringify(seen())}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('startEmulator on a real port', () => {
   it('serves LWA, the gateway and the control API over HTTP', async () => {
     const emulator = await started();
@@ -114,7 +98,7 @@ describe('startEmulator on a real port', () => {
     await expect(
       sendEvent(emulator.gatewayUrl, tokens.access_token, body, AbortSignal.timeout(50)),
     ).rejects.toMatchObject({ name: 'TimeoutError' });
-    const record = await eventually(
+    const record = await waitFor(
       'the delayed request to be handled',
       () => emulator.requests()[0],
       () => emulator.requests(),
@@ -191,7 +175,7 @@ describe('startEmulator on a real port', () => {
       (response) => `answered ${response.status}`,
       () => 'failed',
     );
-    await eventually(
+    await waitFor(
       'the request to take the delay',
       () => (state.faults.pendingGatewayFaults() === 0 ? true : undefined),
       () => state.requests(),

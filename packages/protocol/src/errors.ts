@@ -16,7 +16,13 @@ export const PRESSGATE_ERROR_CODES = {
   /** The gesture decoder's options. */
   DECODER: ['ERR_DECODER_TIMING'],
   /** `pressgate demo`. */
-  DEMO: ['ERR_DEMO_LINK', 'ERR_DEMO_REMOTE', 'ERR_DEMO_TIMEOUT'],
+  DEMO: [
+    'ERR_DEMO_BROKER',
+    'ERR_DEMO_LINK',
+    'ERR_DEMO_MOSQUITTO_MISSING',
+    'ERR_DEMO_REMOTE',
+    'ERR_DEMO_TIMEOUT',
+  ],
   /** The local LWA and gateway stand-in, about misuse of its own API. */
   EMULATOR: [
     'ERR_EMULATOR_BAD_CONTROL_REQUEST',

@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@pressgate/emulator';
 import { isPressgateError, type PressgateConfig, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
 import {
   captureLogs,
   discoverDirective,
+  freshDir,
   HARNESS_CLIENT_ID,
   HARNESS_CLIENT_SECRET,
   HARNESS_DIRECTIVE_SECRET,
@@ -15,12 +13,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createRelay } from './relay.js';
 
 async function setup(): Promise<{ emulator: Emulator; config: PressgateConfig }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-relay-'));
+  const dataDir = await freshDir('pressgate-relay-');
   const emulator = await startEmulator({ clientId: HARNESS_CLIENT_ID, clientSecret: HARNESS_CLIENT_SECRET });
-  onTestFinished(async () => {
-    await emulator.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  onTestFinished(() => emulator.close());
   return { emulator, config: harnessConfig({ dataDir, emulator }) };
 }
 
@@ -73,8 +68,7 @@ describe('createRelay', () => {
     onTestFinished(() => first.stop());
     const url = await first.start();
     const port = Number(new URL(url).port);
-    const otherDir = await mkdtemp(join(tmpdir(), 'pressgate-relay-'));
-    onTestFinished(() => rm(otherDir, { recursive: true, force: true }));
+    const otherDir = await freshDir('pressgate-relay-');
     const second = createRelay({
       config: { ...config, relay: { ...config.relay, port, dataDir: otherDir } },
       logger: captureLogs().logger,

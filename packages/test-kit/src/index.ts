@@ -12,7 +12,6 @@ export { BUTTONS, HELLO, type LogRecord, type Seen, summary, testListener, testL
 export { type CapturedLogs, captureLogs } from './logs.js';
 export { type Mosquitto, type MosquittoOptions, type MosquittoUser, startMosquitto } from './mosquitto.js';
 export { readOutboxOnDisk, spawnCrashChild } from './outbox-on-disk.js';
-export { pollUntil } from './poll-until.js';
 export * from './relay-fixtures.js';
 export * from './relay-http-harness.js';
 export {

@@ -156,7 +156,7 @@ export function lambdaReportState(): Record<string, unknown> {
   };
 }
 
-/** A Discover.Response as the relay would answer. */
+/** A Discover.Response as the relay would answer the forwarder (the emulator fixture has its own `discoverResponse`). */
 export function lambdaDiscoverResponse(): Record<string, unknown> {
   return {
     event: {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from './wait-for.js';
 
 describe('waitFor', () => {
@@ -21,5 +21,27 @@ describe('waitFor', () => {
         30,
       ),
     ).rejects.toThrow(/waiting for a green light; saw: {"light":"red"}/);
+  });
+
+  describe('while the test fakes the clock', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('keeps polling with only setTimeout faked', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      let calls = 0;
+      await expect(waitFor('the third call', () => ++calls >= 3)).resolves.toBe(true);
+    });
+
+    it('times out in real time with every timer and the performance clock faked', async () => {
+      vi.useFakeTimers();
+      const fakedNowMs = performance.now();
+      await expect(waitFor('nothing', () => undefined, undefined, 30)).rejects.toThrow(
+        /timed out after 30 ms waiting for nothing/,
+      );
+      // The clock the test sees did not move: the deadline came from the real one.
+      expect(performance.now()).toBe(fakedNowMs);
+    });
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
 import { UUID_V4_PATTERN } from '@pressgate/protocol';
-import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
+import { captureIo, freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
 import { loadConfigFile } from '../config-file.js';
@@ -47,7 +47,8 @@ describe('pressgate init, interactive: a real pty remote and answers piped to st
     const io = captureIo({ cwd: dir, stdin, env: {} });
     const exit = runCli(['init', '--port', 'ttyREMOTE'], io, [initCommand]);
     const seen = () => io.out() + io.err();
-    const after = (text: string) => waitFor(() => io.out().includes(text), seen);
+    const after = (text: string) =>
+      waitFor(`output containing ${JSON.stringify(text)}`, () => io.out().includes(text), seen);
 
     await after('This one is a pressgate remote: device id rmt-desk, firmware 1.2.3, 4 buttons.');
     await after('Press the first button...');
@@ -109,6 +110,7 @@ describe('pressgate init, interactive: a real pty remote and answers piped to st
     const io = captureIo({ cwd: dir, stdin: new PassThrough(), signal: shutdown.signal });
     const exit = runCli(['init', '--port', 'ttyREMOTE'], io, [initCommand]);
     await waitFor(
+      'the first press to be asked for',
       () => io.out().includes('Press the first button...'),
       () => io.out() + io.err(),
     );
@@ -126,6 +128,7 @@ describe('pressgate init, interactive: a real pty remote and answers piped to st
     const io = captureIo({ cwd: dir, stdin });
     const exit = runCli(['init', '--config', 'mine.yaml', '--port', 'nowhere'], io, [initCommand]);
     await waitFor(
+      'the question whether to replace mine.yaml',
       () => io.out().includes('mine.yaml exists. Replace it'),
       () => io.out() + io.err(),
     );

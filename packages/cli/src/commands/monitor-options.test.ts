@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
-import { captureIo, freshDir, pollUntil as waitFor } from '@pressgate/test-kit';
+import { captureIo, freshDir, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../cli.js';
 import { discoveryCommand } from './discovery.js';
@@ -56,13 +56,13 @@ describe('monitor and discovery without the Alexa secrets', () => {
       dir,
     );
     const seen = () => io.out().slice(-2000) + io.err();
-    await waitFor(() => io.out().includes('"type":"connected"'), seen);
+    await waitFor('the monitor to connect', () => io.out().includes('"type":"connected"'), seen);
     await remote.single(1);
-    await waitFor(() => io.out().includes('"eventId":"Button.SinglePush.1"'), seen);
+    await waitFor('the first single press', () => io.out().includes('"eventId":"Button.SinglePush.1"'), seen);
     // By now several 50 ms heartbeats have arrived; none was shown.
-    await waitFor(() => remote.uptimeMs() > 400, seen);
+    await waitFor('the remote to be up 400 ms', () => remote.uptimeMs() > 400, seen);
     await remote.single(1);
-    await waitFor(() => io.out().split('Button.SinglePush.1').length > 2, seen);
+    await waitFor('the second single press', () => io.out().split('Button.SinglePush.1').length > 2, seen);
     expect(io.out()).not.toContain('"type":"heartbeat"');
     shutdown.abort();
     expect(await exit).toBe(0);
@@ -73,6 +73,7 @@ describe('monitor and discovery without the Alexa secrets', () => {
     const { dir, port } = await setup();
     const { io } = startMonitor(['--port', port, '--json', '--heartbeats'], dir);
     await waitFor(
+      'a heartbeat shown',
       () => io.out().includes('"type":"heartbeat"'),
       () => io.out().slice(-2000) + io.err(),
     );
@@ -82,6 +83,7 @@ describe('monitor and discovery without the Alexa secrets', () => {
     const { dir, port } = await setup();
     const here = startMonitor(['--port', port], dir);
     await waitFor(
+      'the monitor to connect where pressgate.yaml is',
       () => here.io.out().includes('connected'),
       () => here.io.out() + here.io.err(),
     );
@@ -90,6 +92,7 @@ describe('monitor and discovery without the Alexa secrets', () => {
     await here.exit;
     const elsewhere = startMonitor(['--port', port], await freshDir('pressgate-empty-'));
     await waitFor(
+      'the monitor to connect in an empty folder',
       () => elsewhere.io.out().includes('connected'),
       () => elsewhere.io.out() + elsewhere.io.err(),
     );

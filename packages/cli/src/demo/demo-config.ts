@@ -45,7 +45,12 @@ export type DemoConfigOptions = {
   lwaTokenUrl: string;
   /** The host side of the simulated remote's pseudo-terminal. */
   serialPath: string;
+  /** Directives over this broker (directives.transport mqtt) instead of POST /alexa/directive. */
+  mqtt?: { url: string };
 };
+
+/** The demo relay's topic prefix: it takes directives on `pressgate/demo/directives`. */
+export const DEMO_TOPIC_PREFIX = 'pressgate/demo';
 
 /** One remote with two buttons, single, double and long mapped on both, pointed at the emulator. */
 export function demoConfigInput(options: DemoConfigOptions): PressgateConfigInput {
@@ -59,7 +64,14 @@ export function demoConfigInput(options: DemoConfigOptions): PressgateConfigInpu
       lwaTokenUrl: options.lwaTokenUrl,
       maxEventAgeMs: 30_000,
     },
-    directives: { secret: DEMO_DIRECTIVE_SECRET },
+    directives:
+      options.mqtt === undefined
+        ? { secret: DEMO_DIRECTIVE_SECRET }
+        : {
+            secret: DEMO_DIRECTIVE_SECRET,
+            transport: 'mqtt',
+            mqtt: { url: options.mqtt.url, clientId: 'pressgate-demo-relay', topicPrefix: DEMO_TOPIC_PREFIX },
+          },
     remotes: [
       {
         id: DEMO_REMOTE_ID,

@@ -2,23 +2,33 @@ import { randomUUID } from 'node:crypto';
 import type { Emulator } from '@pressgate/emulator';
 import { PressgateError, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
 
-async function postDirective(relayUrl: string, secret: string, directive: object): Promise<unknown> {
-  const body = JSON.stringify(directive);
-  const signature = signDirective(secret, body, Math.floor(Date.now() / 1000));
-  const response = await fetch(`${relayUrl}/alexa/directive`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  if (response.status !== 200) {
-    throw new PressgateError(
-      'ERR_DEMO_LINK',
-      `expected 200 from the relay's /alexa/directive, got ${response.status}: ${text.slice(0, 300)}`,
-    );
-  }
-  return JSON.parse(text) as unknown;
+/**
+ * Sends a signed directive the way the skill's forwarder would and returns the relay's answer.
+ * It takes a maker, not a directive: a transport that must try again sends a fresh one (a new
+ * messageId, a new authorization code), since the relay refuses a replayed signature.
+ */
+export type DirectiveSender = (make: () => object) => Promise<unknown>;
+
+/** Directives over the relay's `POST /alexa/directive` (directives.transport https). */
+export function httpDirectives(relayUrl: string, secret: string): DirectiveSender {
+  return async (make) => {
+    const body = JSON.stringify(make());
+    const signature = signDirective(secret, body, Math.floor(Date.now() / 1000));
+    const response = await fetch(`${relayUrl}/alexa/directive`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new PressgateError(
+        'ERR_DEMO_LINK',
+        `expected 200 from the relay's /alexa/directive, got ${response.status}: ${text.slice(0, 300)}`,
+      );
+    }
+    return JSON.parse(text) as unknown;
+  };
 }
 
 function header(namespace: string, name: string) {
@@ -31,8 +41,8 @@ function header(namespace: string, name: string) {
  * (so it knows the endpoint and its SimpleEventSource instances). Returns the
  * number of endpoints discovered.
  */
-export async function linkRelay(relayUrl: string, secret: string, emulator: Emulator): Promise<number> {
-  const granted = (await postDirective(relayUrl, secret, {
+export async function linkRelay(send: DirectiveSender, emulator: Emulator): Promise<number> {
+  const granted = (await send(() => ({
     directive: {
       header: header('Alexa.Authorization', 'AcceptGrant'),
       payload: {
@@ -40,7 +50,7 @@ export async function linkRelay(relayUrl: string, secret: string, emulator: Emul
         grantee: { type: 'BearerToken', token: `demo-grantee-${randomUUID()}` },
       },
     },
-  })) as { event?: { header?: { name?: string }; payload?: { type?: string; message?: string } } };
+  }))) as { event?: { header?: { name?: string }; payload?: { type?: string; message?: string } } };
   if (granted.event?.header?.name !== 'AcceptGrant.Response') {
     const payload = granted.event?.payload;
     throw new PressgateError(
@@ -49,12 +59,12 @@ export async function linkRelay(relayUrl: string, secret: string, emulator: Emul
         (payload?.type ? ` (${payload.type}: ${payload.message ?? ''})` : ''),
     );
   }
-  const discovered = await postDirective(relayUrl, secret, {
+  const discovered = await send(() => ({
     directive: {
       header: header('Alexa.Discovery', 'Discover'),
       payload: { scope: { type: 'BearerToken', token: `demo-scope-${randomUUID()}` } },
     },
-  });
+  }));
   const learned = emulator.learnDiscovery(discovered);
   if (!learned.ok) {
     throw new PressgateError(

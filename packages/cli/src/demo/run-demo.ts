@@ -13,11 +13,13 @@ import type { DestinationStream } from 'pino';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '../commands/emulator.js';
 import { Service } from '../service/service.js';
 import { DeliveryTracker } from './delivery-tracker.js';
-import { DEMO_DIRECTIVE_SECRET, DEMO_REMOTE_ID, demoConfig } from './demo-config.js';
+import { type DemoBroker, findMosquitto, startDemoBroker } from './demo-broker.js';
+import { DEMO_DIRECTIVE_SECRET, DEMO_REMOTE_ID, DEMO_TOPIC_PREFIX, demoConfig } from './demo-config.js';
 import { formatReport, formatSummary, type GestureReport } from './demo-output.js';
 import { DEMO_SCRIPT, type DemoRemote, playStep } from './demo-script.js';
 import { InProcessRemote } from './in-process-remote.js';
-import { linkRelay } from './link-relay.js';
+import { httpDirectives, linkRelay } from './link-relay.js';
+import { MqttDirectives, type MqttDirectivesOptions } from './mqtt-directives.js';
 
 export type DemoOptions = {
   stdout: Writable;
@@ -32,11 +34,23 @@ export type DemoOptions = {
   socatPath?: string;
   /** How long to wait for each scripted gesture to be delivered; default 10 s. */
   stepTimeoutMs?: number;
+  /** Directives through a local mosquitto (directives.transport mqtt) instead of HTTPS. */
+  mqtt?: boolean;
+  /** Where to look for mosquitto (tests point it at a missing one); default MOSQUITTO_PATHS. */
+  mosquittoPaths?: readonly string[];
 };
+
+/** The fix `pressgate demo --mqtt` prints when mosquitto is missing. */
+export const MOSQUITTO_MISSING =
+  'mosquitto is not installed; pressgate demo --mqtt needs it: sudo apt-get install mosquitto';
 
 /** True when every scripted gesture was delivered. */
 export async function runDemo(options: DemoOptions): Promise<boolean> {
   const out = (text = '') => options.stdout.write(`${text}\n`);
+  const mosquitto = options.mqtt === true ? await findMosquitto(options.mosquittoPaths) : undefined;
+  if (options.mqtt === true && mosquitto === undefined) {
+    throw new PressgateError('ERR_DEMO_MOSQUITTO_MISSING', MOSQUITTO_MISSING);
+  }
   const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-demo-'));
   const logFile = join(dataDir, 'demo.log');
   const logStream = options.verbose ? undefined : createWriteStream(logFile, { mode: 0o600 });
@@ -57,6 +71,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     const emulator = await startEmulator({ clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET });
     cleanups.push(() => emulator.close());
     out(`  emulator  ${emulator.url}  (stands in for Login with Amazon and the Alexa event gateway)`);
+    const broker = mosquitto === undefined ? undefined : await startBroker(mosquitto, dataDir, cleanups, out);
 
     const pty = await openPty(dataDir, options.socatPath, out);
     if (pty !== undefined) cleanups.push(() => pty.kill());
@@ -74,6 +89,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       gatewayUrl: emulator.gatewayUrl,
       lwaTokenUrl: emulator.lwaTokenUrl,
       serialPath: pty?.hostPath ?? join(dataDir, 'no-pty'),
+      ...(broker === undefined ? {} : { mqtt: { url: broker.url } }),
     });
     const service = new Service({
       config,
@@ -93,10 +109,13 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     const url = service.url ?? '';
     out(`  relay     ${url}`);
 
-    const endpoints = await linkRelay(url, DEMO_DIRECTIVE_SECRET, emulator);
+    const mqtt = broker === undefined ? undefined : await MqttDirectives.connect(mqttDirectivesFor(broker));
+    if (mqtt !== undefined) cleanups.push(() => mqtt.close());
+    const endpoints = await linkRelay(mqtt?.send ?? httpDirectives(url, DEMO_DIRECTIVE_SECRET), emulator);
     out(
       `  linked    AcceptGrant accepted; the emulator discovered ${endpoints} endpoint${endpoints === 1 ? '' : 's'}`,
     );
+    if (mqtt !== undefined) out(`  mqtt      ${await mqttSummary(url)}`);
 
     remote = await connectRemote(service, ptyRemote, options.signal);
     cleanups.push(async () => remote?.stop());
@@ -141,6 +160,40 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
   } finally {
     await cleanup();
   }
+}
+
+/** The local mosquitto, stopped with the demo. */
+async function startBroker(
+  binary: string,
+  dir: string,
+  cleanups: (() => Promise<unknown>)[],
+  out: (text: string) => void,
+): Promise<DemoBroker> {
+  const broker = await startDemoBroker({ binary, dir });
+  cleanups.push(() => broker.stop());
+  out(`  broker    ${broker.url}  (mosquitto: the relay connects out to it; no open port)`);
+  return broker;
+}
+
+/** The demo's directives through the broker, to the topic its relay config names. */
+function mqttDirectivesFor(broker: DemoBroker): MqttDirectivesOptions {
+  return { url: broker.url, topicPrefix: DEMO_TOPIC_PREFIX, secret: DEMO_DIRECTIVE_SECRET };
+}
+
+/** What the relay itself reports about the directives it answered over the broker. */
+async function mqttSummary(relayUrl: string): Promise<string> {
+  const response = await fetch(`${relayUrl}/v1/status`, { signal: AbortSignal.timeout(5_000) });
+  const status = (await response.json()) as {
+    directives?: { transport?: string; state?: string; topic?: string; answered?: number };
+  };
+  const directives = status.directives;
+  if (directives?.transport !== 'mqtt' || directives.answered === undefined || directives.answered < 2) {
+    throw new PressgateError(
+      'ERR_DEMO_LINK',
+      `the relay does not report the directives as answered over MQTT: ${JSON.stringify(directives)}`,
+    );
+  }
+  return `directives came over MQTT: the relay answered ${directives.answered} on ${directives.topic} (connection ${directives.state})`;
 }
 
 async function openPty(

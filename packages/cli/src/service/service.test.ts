@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
 import { PressgateConfig, type PressgateConfigInput } from '@pressgate/protocol';
 import type { RelayEvent } from '@pressgate/relay';
+import { freshDir, waitFor } from '@pressgate/test-kit';
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { Service, startService } from './service.js';
@@ -58,15 +58,9 @@ function captureLogger(level = 'info') {
   return { logger: pino({ level }, stream), lines };
 }
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-service-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 describe('Service reload', () => {
   it('applies a valid new config (a remote added) and keeps the old one when the new file is broken', async () => {
-    const dir = await tempDir();
+    const dir = await freshDir('pressgate-service-');
     const file = join(dir, 'pressgate.yaml');
     const first = configInput(join(dir, 'data'), ['desk']);
     await writeFile(file, JSON.stringify(first));
@@ -82,13 +76,11 @@ describe('Service reload', () => {
 
     // A valid change is picked up from the file by the watch, no signal needed.
     await writeFile(file, JSON.stringify(configInput(join(dir, 'data'), ['desk', 'hall'])));
-    const deadline = performance.now() + 10_000;
-    while (service.config().remotes.length !== 2) {
-      if (performance.now() > deadline) {
-        throw new Error(`the watch did not reload; logs: ${JSON.stringify(lines.slice(-5))}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(
+      'the watch to reload the file',
+      () => service.config().remotes.length === 2,
+      () => ({ logs: lines.slice(-5) }),
+    );
     expect(service.relay.core.remotes().map((remote) => remote.id)).toEqual(['desk', 'hall']);
 
     // A broken file: rejected with its problems logged at error; the running config stays.
@@ -127,14 +119,6 @@ async function pluggedRemote(dir: string, name: string): Promise<string> {
   return pair.hostPath;
 }
 
-async function waitFor(check: () => boolean, seen: () => string, timeoutMs = 8000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; saw: ${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 type RemoteChange = { id: string; connected: boolean };
 
 function remoteChanges(service: Service): RemoteChange[] {
@@ -148,7 +132,7 @@ function remoteChanges(service: Service): RemoteChange[] {
 
 describe('Service remote status (EndpointHealth)', () => {
   it('reports a remote missing at startup as not connected, once', async () => {
-    const dir = await tempDir();
+    const dir = await freshDir('pressgate-service-');
     const { logger, lines } = captureLogger('debug');
     const service = new Service({
       config: PressgateConfig.parse(configInput(join(dir, 'data'), ['desk'])),
@@ -159,11 +143,13 @@ describe('Service remote status (EndpointHealth)', () => {
     const changes = remoteChanges(service);
     await service.start();
     await waitFor(
+      'the missing remote reported',
       () => changes.length > 0,
       () => JSON.stringify(changes),
     );
     // Several retries later it is still one report, not one per attempt.
     await waitFor(
+      'three retries of the missing remote',
       () => lines.filter((line) => line.msg === 'remote still not available').length >= 3,
       () => JSON.stringify(lines.slice(-5)),
     );
@@ -172,7 +158,7 @@ describe('Service remote status (EndpointHealth)', () => {
   });
 
   it('on reload reports a removed remote disconnected, and restarts a changed one without UNREACHABLE', async () => {
-    const dir = await tempDir();
+    const dir = await freshDir('pressgate-service-');
     const input = configInput(join(dir, 'data'), ['desk', 'hall']);
     const [desk, hall] = input.remotes ?? [];
     if (desk === undefined || hall === undefined) throw new Error('no remotes');
@@ -191,6 +177,7 @@ describe('Service remote status (EndpointHealth)', () => {
     const connected = (id: string) =>
       service.relay.core.remotes().find((remote) => remote.id === id)?.connected;
     await waitFor(
+      'both remotes connected',
       () => connected('desk') === true && connected('hall') === true,
       () => JSON.stringify(service.relay.core.remotes()),
     );
@@ -201,6 +188,7 @@ describe('Service remote status (EndpointHealth)', () => {
     await writeFile(file, JSON.stringify(next));
     expect(await service.reload('test')).toEqual({ ok: true, changed: true });
     await waitFor(
+      'the changed remote restarted',
       () => changes.some((change) => change.id === 'hall'),
       () => JSON.stringify({ changes, logs: lines.slice(-5) }),
     );

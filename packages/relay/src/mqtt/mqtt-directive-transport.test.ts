@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startEmulator } from '@pressgate/emulator';
 import { isPressgateError, PressgateConfig, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
 import {
@@ -12,6 +9,7 @@ import {
   HARNESS_DIRECTIVE_SECRET as DIRECTIVE_SECRET,
   discoverDirective,
   LIVING_ROOM_ENDPOINT_ID as ENDPOINT_ID,
+  freshDir,
   type Mosquitto,
   relayTestConfigInput,
   reportStateDirective,
@@ -30,7 +28,7 @@ async function setup(overrides: { brokerUrl?: (broker: Mosquitto) => string; cer
   const broker = await startMosquitto();
   const user = broker.users[0];
   if (user === undefined) throw new Error('no broker user');
-  const dataDir = await mkdtemp(join(tmpdir(), 'pressgate-relay-mqtt-'));
+  const dataDir = await freshDir('pressgate-relay-mqtt-');
   const emulator = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
   const input = relayTestConfigInput({
     dataDir,
@@ -58,7 +56,6 @@ async function setup(overrides: { brokerUrl?: (broker: Mosquitto) => string; cer
   onTestFinished(async () => {
     await relay.stop();
     await emulator.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
   const requester = await connectAsync(broker.wsUrl, {
     protocolVersion: 5,

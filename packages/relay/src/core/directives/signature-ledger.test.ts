@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator } from '@pressgate/emulator';
 import { isPressgateError, SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
@@ -8,6 +7,7 @@ import {
   acceptGrantDirective,
   captureLogs,
   discoverDirective,
+  freshDir,
   HARNESS_CLIENT_ID,
   HARNESS_CLIENT_SECRET,
   HARNESS_DIRECTIVE_SECRET,
@@ -22,12 +22,6 @@ const NOW_S = 1_800_000_000;
 
 /** A distinct 64-hex-digit signature per label. */
 const sig = (label: string): string => createHash('sha256').update(label).digest('hex');
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-ledger-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function openLedger(options: SignatureLedgerOptions, nowS = NOW_S): Promise<SignatureLedger> {
   const ledger = new SignatureLedger(options);
@@ -47,7 +41,7 @@ async function fileLines(file: string): Promise<{ s: string; t: number }[]> {
 
 describe('SignatureLedger', () => {
   it('has a signature on disk when record resolves; another instance (a restart) refuses it', async () => {
-    const dataDir = join(await tempDir(), 'data');
+    const dataDir = join(await freshDir('pressgate-ledger-'), 'data');
     const first = await openLedger({ dataDir });
     expect(await first.record(sig('a').toUpperCase(), NOW_S, NOW_S)).toBe(true);
     expect(await first.record(sig('a'), NOW_S, NOW_S + 1)).toBe(false);
@@ -63,7 +57,7 @@ describe('SignatureLedger', () => {
   });
 
   it('forgets a signature once its timestamp is past the window, and drops it from the file on open', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await freshDir('pressgate-ledger-');
     const file = join(dataDir, SIGNATURES_FILE);
     const ledger = await openLedger({ dataDir, windowS: 300 });
     expect(await ledger.record(sig('old'), NOW_S - 100, NOW_S)).toBe(true);
@@ -84,7 +78,7 @@ describe('SignatureLedger', () => {
   });
 
   it('rewrites the file with only live entries once it grows past compactAtBytes', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await freshDir('pressgate-ledger-');
     const file = join(dataDir, SIGNATURES_FILE);
     const ledger = await openLedger({ dataDir, windowS: 10, compactAtBytes: 1024 });
     let largest = 0;
@@ -107,7 +101,7 @@ describe('SignatureLedger', () => {
   });
 
   it('drops a torn last line with a warning and rewrites the file; a damaged middle line refuses to open', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await freshDir('pressgate-ledger-');
     const file = join(dataDir, SIGNATURES_FILE);
     const intact = `${JSON.stringify({ s: sig('kept'), t: NOW_S })}\n`;
     await writeFile(file, `${intact}{"s":"${sig('torn').slice(0, 20)}`, { mode: 0o644 });
@@ -137,7 +131,7 @@ describe('SignatureLedger', () => {
 
 describe('POST /alexa/directive with the ledger', () => {
   it('refuses a replay after a restart: 401 and no second token request', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await freshDir('pressgate-ledger-');
     const emulator = await startEmulator({
       clientId: HARNESS_CLIENT_ID,
       clientSecret: HARNESS_CLIENT_SECRET,
@@ -183,7 +177,7 @@ describe('POST /alexa/directive with the ledger', () => {
   });
 
   it('processes nothing when the signature cannot be recorded (ledger not open): 503, no token request', async () => {
-    const ledger = new SignatureLedger({ dataDir: await tempDir() });
+    const ledger = new SignatureLedger({ dataDir: await freshDir('pressgate-ledger-') });
     const h = await startHttpHarness({ app: { signatures: ledger } });
     const response = await h.postDirective(acceptGrantDirective(h.emulator.issueAuthorizationCode()));
     expect(response.statusCode).toBe(503);

@@ -7,6 +7,7 @@ import {
   lwaTokens,
   type ScriptedHandler,
   startScriptedServer,
+  waitFor,
 } from '@pressgate/test-kit';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { LinkStatus } from '../../ports.js';
@@ -46,16 +47,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   return isPressgateError(error) ? error.code : String(error);
 }
 
-/** Polls (event-loop turns, real time deadline) while timers are faked; says what it saw on failure. */
-async function until(what: string, check: () => boolean, seen: () => unknown): Promise<void> {
-  const deadline = performance.now() + 5_000;
-  while (!check()) {
-    if (performance.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; seen: ${JSON.stringify(seen())}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 describe('TokenManager refresh ahead of expiry', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -86,15 +77,15 @@ describe('TokenManager refresh ahead of expiry', () => {
     await advance(55 * 60_000 - 1);
     expect(refreshesAt).toEqual([]);
     await advance(1);
-    await until('the first refresh to fail', () => failures().length === 1, seen);
+    await waitFor('the first refresh to fail', () => failures().length === 1, seen);
     // Backoff 60 s, then 120 s; the third wait (200 s) would pass the expiry: cut to 1 s before it.
     await advance(60_000);
-    await until('the second refresh to fail', () => failures().length === 2, seen);
+    await waitFor('the second refresh to fail', () => failures().length === 2, seen);
     await advance(120_000);
-    await until('the third refresh to fail', () => failures().length === 3, seen);
+    await waitFor('the third refresh to fail', () => failures().length === 3, seen);
     const expiresAt = linkedAt + 3600_000;
     await advance(expiresAt - 1_000 - now);
-    await until(
+    await waitFor(
       'the refresh before expiry',
       () => manager.status().accessTokenExpiresAt !== new Date(expiresAt).toISOString(),
       seen,
@@ -129,7 +120,7 @@ describe('TokenManager refresh ahead of expiry', () => {
     const lazy = manager.getAccessToken().catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(55 * 60_000);
     expect(isPressgateError(await lazy, 'ERR_LINK_RELINK_REQUIRED')).toBe(true);
-    await until(
+    await waitFor(
       'relink_required',
       () => manager.status().state === 'relink_required',
       () => links,
