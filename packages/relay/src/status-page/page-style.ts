@@ -27,6 +27,12 @@ header.top {
   padding: 14px 20px; background: var(--card); border-bottom: 1px solid var(--line);
 }
 header.top h1 { margin: 0; font-size: 1.2rem; letter-spacing: 0.01em; }
+.top-right { display: flex; align-items: center; gap: 12px; }
+a { color: var(--accent); }
+.reason .advice p { margin: 0; }
+.reason .advice p + p { margin-top: 4px; }
+code.event-id { overflow-wrap: normal; word-break: normal; }
+code.event-id .tok { white-space: nowrap; }
 main { max-width: 1120px; margin: 0 auto; padding: 16px; display: grid; gap: 16px; }
 .grid-2 { display: grid; gap: 16px; grid-template-columns: minmax(0, 1fr); }
 @media (min-width: 900px) { .grid-2 { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); } }
