@@ -74,10 +74,11 @@ td.cell.flash-unmapped { background: var(--flash-unmapped); transition: none; }
 .counts { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 10px; }
 ol.feed { list-style: none; margin: 0; padding: 0; max-height: 360px; overflow-y: auto; }
 ol.feed li {
-  display: grid; grid-template-columns: auto minmax(0, 1fr) auto; gap: 4px 10px; padding: 5px 2px;
+  display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 2px 10px; padding: 5px 2px;
   border-bottom: 1px solid var(--line); align-items: baseline;
 }
 ol.feed li > :first-child { white-space: nowrap; }
+ol.feed li > :last-child { grid-column: 2; justify-self: start; }
 ol.feed li:first-child { animation: arrive 0.8s ease-out; }
 @keyframes arrive { from { background: var(--flash); } to { background: transparent; } }
 .empty { color: var(--muted); font-style: italic; margin: 4px 0; }
@@ -101,7 +102,6 @@ button.vbtn.held small { color: #e8eeff; }
   main { padding: 10px; gap: 10px; }
   section.card { padding: 12px; }
   header.top { padding: 10px 12px; }
-  ol.feed li { grid-template-columns: auto minmax(0, 1fr); }
   table.deliveries thead { display: none; }
   table.deliveries tr {
     display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 4px 8px;
@@ -112,7 +112,6 @@ button.vbtn.held small { color: #e8eeff; }
   table.deliveries td[data-label]::before {
     content: attr(data-label); display: block; color: var(--muted); font-size: 0.75rem; font-weight: 400;
   }
-  ol.feed li > :last-child { grid-column: 2; justify-self: start; }
   th, td { padding: 5px 5px; }
 }
 `;
