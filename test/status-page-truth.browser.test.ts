@@ -144,13 +144,13 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await page.locator('#deliveries').textContent()).not.toContain('No deliveries yet');
       expect(await page.locator('#outbox').textContent()).toMatch(/delivered [1-9]/);
       expect(await living.locator('dd.last-seen').textContent()).not.toBe('never');
-    // Nothing in a gesture line sits on top of anything else (a long id once overlapped the text).
-    const overlaps = await page.evaluate(`[...document.querySelectorAll('#feed li')].flatMap((li) => {
+      // Nothing in a gesture line sits on top of anything else (a long id once overlapped the text).
+      const overlaps = await page.evaluate(`[...document.querySelectorAll('#feed li')].flatMap((li) => {
       const boxes = [...li.children].map((child) => child.getBoundingClientRect());
       return boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) =>
         a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1).map(() => li.textContent));
     })`);
-    expect(overlaps).toEqual([]);
+      expect(overlaps).toEqual([]);
       await mkdir(SCREENSHOT_DIR, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'status-page-first-paint.png'), fullPage: true });
 
