@@ -19,8 +19,8 @@ const SCREENSHOT_DIR = join(import.meta.dirname, '..', 'test-results');
 const CLIENT_ID = 'amzn1.application-oa2-client.status-truth-e2e';
 const CLIENT_SECRET = 'status-truth-e2e-client-secret-0123456789';
 const DIRECTIVE_SECRET = 'status-truth-e2e-directive-secret-0123456789';
-/** Long tokens, so a phone's narrow column must wrap the id. */
-const LONG_EVENT_ID = 'Button.SinglePush.LivingRoomCeilingLightToggle.FirstFloor';
+/** A token longer than a phone's feed column is wide: it must overflow (scroll) whole, never break. */
+const LONG_EVENT_ID = 'Button.SinglePush.LivingRoomCeilingLightToggleFirstFloor';
 
 function remote(
   id: string,
