@@ -63,15 +63,24 @@ describe('configJsonSchema', () => {
   });
 
   it('completes asset names from the catalog: button assets for buttons, event assets for gestures', () => {
-    type Node = { [key: string]: Node } & { enum: string[] };
-    const schema = configJsonSchema() as unknown as Node;
-    const button = schema.properties.remotes.items.properties.buttons.items;
-    const assetOf = (names: Node) => names.items.anyOf[0].properties.asset;
-    expect(assetOf(button.properties.names).enum).toEqual([...INSTANCE_ASSET_IDS].sort());
-    expect(assetOf(button.properties.names).enum).toContain('Alexa.Button.OnButton');
+    const dig = (node: unknown, ...path: (string | number)[]): unknown =>
+      path.reduce<unknown>((at, key) => (at as Record<string | number, unknown> | undefined)?.[key], node);
+    const button = dig(
+      configJsonSchema(),
+      'properties',
+      'remotes',
+      'items',
+      'properties',
+      'buttons',
+      'items',
+    );
+    const assetOf = (names: unknown) => dig(names, 'items', 'anyOf', 0, 'properties', 'asset', 'enum');
+    const buttonAssets = assetOf(dig(button, 'properties', 'names'));
+    expect(buttonAssets).toEqual([...INSTANCE_ASSET_IDS].sort());
+    expect(buttonAssets).toContain('Alexa.Button.OnButton');
     for (const gesture of ['single', 'double', 'long']) {
-      const names = button.properties.gestures.properties[gesture].properties.names;
-      expect(assetOf(names).enum).toEqual([...EVENT_ASSET_IDS].sort());
+      const names = dig(button, 'properties', 'gestures', 'properties', gesture, 'properties', 'names');
+      expect(assetOf(names)).toEqual([...EVENT_ASSET_IDS].sort());
     }
   });
 });
