@@ -84,7 +84,13 @@ export type RemoteStatus = {
   connected: boolean;
   deviceId?: string;
   firmware?: string;
+  /** When the remote was last connected (ISO 8601 UTC); absent for a remote never seen. */
   lastSeenAt?: string;
+  /**
+   * Why a remote that is not connected is not: the listener's last error (ERR_SERIAL_NOT_FOUND,
+   * ERR_SERIAL_PERMISSION, ERR_SERIAL_BUSY, ERR_SERIAL_SILENT...). Absent while connected.
+   */
+  reason?: { code: string; message: string };
 };
 
 /** What the relay tells its subscribers (SSE stream, status page). */

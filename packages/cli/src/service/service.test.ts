@@ -155,6 +155,9 @@ describe('Service remote status (EndpointHealth)', () => {
     );
     expect(changes).toEqual([{ id: 'desk', connected: false }]);
     expect(service.relay.core.remotes()[0]).toMatchObject({ id: 'desk', connected: false });
+    // Why, for the status page; and never seen, so no lastSeenAt.
+    expect(service.relay.core.remotes()[0]?.reason?.code).toBe('ERR_SERIAL_NOT_FOUND');
+    expect(service.relay.core.remotes()[0]?.lastSeenAt).toBeUndefined();
   });
 
   it('on reload reports a removed remote disconnected, and restarts a changed one without UNREACHABLE', async () => {

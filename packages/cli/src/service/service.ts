@@ -195,15 +195,27 @@ export class Service extends EventEmitter<ServiceEvents> {
       ...listenerOptionsFor(remote, this.#options.logger),
       ...this.#options.listener,
     });
+    // The reason (not found, permission, busy, silent...) goes to the status page; a retry that
+    // fails for a new reason updates it.
+    let reasonCode: string | undefined;
     listener.on('connected', (event) => {
+      reasonCode = undefined;
       void core
         .setRemoteStatus(remote.id, { connected: true, deviceId: event.deviceId, firmware: event.firmware })
         .catch((error: unknown) => this.#statusFailed(remote.id, error));
     });
-    listener.on('disconnected', () => {
+    const notConnected = (event: { code: string; message: string }): void => {
+      reasonCode = event.code;
       void core
-        .setRemoteStatus(remote.id, { connected: false })
+        .setRemoteStatus(remote.id, {
+          connected: false,
+          reason: { code: event.code, message: event.message },
+        })
         .catch((error: unknown) => this.#statusFailed(remote.id, error));
+    };
+    listener.on('disconnected', notConnected);
+    listener.on('retry', (event) => {
+      if (event.code !== reasonCode) notConnected(event);
     });
     listener.on('gesture', (gesture) => {
       // The listener timed it by the device clock. See docs/architecture.md, "Device time".

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax, not a mistaken template
 import { z } from 'zod';
 import { FriendlyName } from '../names.js';
 import { checkConfigRules } from './rules.js';
@@ -38,9 +39,15 @@ const httpUrl = (what: string) =>
   });
 
 export const Timing = z.strictObject({
-  doublePressMs: int('doublePressMs (ms)', 50, 2000).default(300),
-  longPressMs: int('longPressMs (ms)', 100, 10_000).default(800),
-  debounceMs: int('debounceMs (ms)', 0, 200).default(20),
+  doublePressMs: int('doublePressMs (ms)', 50, 2000)
+    .default(300)
+    .meta({ description: 'Longest gap in ms between two presses that still makes a double press.' }),
+  longPressMs: int('longPressMs (ms)', 100, 10_000)
+    .default(800)
+    .meta({ description: 'How long in ms a button must be held to count as a long press.' }),
+  debounceMs: int('debounceMs (ms)', 0, 200)
+    .default(20)
+    .meta({ description: 'Edges closer together than this many ms are contact bounce and ignored.' }),
 });
 export type Timing = z.infer<typeof Timing>;
 
@@ -52,17 +59,35 @@ export const DEFAULT_TIMING: Readonly<Timing> = Object.freeze({
 
 /** Per-button timing: any key given overrides the remote's timing. */
 export const TimingOverride = z.strictObject({
-  doublePressMs: Timing.shape.doublePressMs.unwrap().optional(),
-  longPressMs: Timing.shape.longPressMs.unwrap().optional(),
-  debounceMs: Timing.shape.debounceMs.unwrap().optional(),
+  doublePressMs: int('doublePressMs (ms)', 50, 2000)
+    .optional()
+    .meta({ description: "This button's double-press gap in ms, instead of the remote's." }),
+  longPressMs: int('longPressMs (ms)', 100, 10_000)
+    .optional()
+    .meta({ description: "This button's long-press hold time in ms, instead of the remote's." }),
+  debounceMs: int('debounceMs (ms)', 0, 200)
+    .optional()
+    .meta({ description: "This button's debounce in ms, instead of the remote's." }),
 });
 export type TimingOverride = z.infer<typeof TimingOverride>;
 
 export const RelayConfig = z.strictObject({
-  host: text('a host name or IP address to listen on', 253).default('127.0.0.1'),
-  port: int('a TCP port', 0, 65_535).default(8787),
-  dataDir: text('a directory for tokens and the outbox', 4096).default('./data'),
-  apiToken: secret('an API token for POST /v1/gestures', 16).optional(),
+  host: text('a host name or IP address to listen on', 253).default('127.0.0.1').meta({
+    description:
+      'Address the relay listens on. Keep 127.0.0.1 unless a reverse proxy or tunnel on another host needs it.',
+  }),
+  port: int('a TCP port', 0, 65_535).default(8787).meta({
+    description:
+      'TCP port of the relay (status page, /v1/status, /metrics, /alexa/directive); 0 picks a free one.',
+  }),
+  dataDir: text('a directory for tokens and the outbox', 4096).default('./data').meta({
+    description:
+      'Directory for the Alexa tokens and the outbox of events not yet delivered; relative to the config file.',
+  }),
+  apiToken: secret('an API token for POST /v1/gestures', 16).optional().meta({
+    description:
+      'Bearer token POST /v1/gestures requires from every host (at least 16 characters); write ${PRESSGATE_API_TOKEN} to keep it out of the file.',
+  }),
 });
 export type RelayConfig = z.infer<typeof RelayConfig>;
 
@@ -73,12 +98,28 @@ export const AlexaRegion = z.enum(['NA', 'EU', 'FE', 'auto'], {
 export type AlexaRegion = z.infer<typeof AlexaRegion>;
 
 export const AlexaConfig = z.strictObject({
-  region: AlexaRegion.default('NA'),
-  clientId: secret("the skill's Alexa Client Id", 1),
-  clientSecret: secret("the skill's Alexa Client Secret", 1),
-  gatewayUrl: httpUrl('the event gateway URL').optional(),
-  lwaTokenUrl: httpUrl('the LWA token URL').optional(),
-  maxEventAgeMs: int('maxEventAgeMs (ms)', 1000, 300_000).default(30_000),
+  region: AlexaRegion.default('NA').meta({
+    description:
+      'Region of the Alexa event gateway: NA (North America), EU (Europe, India) or FE (Far East).',
+  }),
+  clientId: secret("the skill's Alexa Client Id", 1).meta({
+    description:
+      "The skill's Alexa Client Id (Build > Permissions > Send Alexa Events in the developer console).",
+  }),
+  clientSecret: secret("the skill's Alexa Client Secret", 1).meta({
+    description:
+      "The skill's Alexa Client Secret; write ${PRESSGATE_CLIENT_SECRET} to take it from the environment.",
+  }),
+  gatewayUrl: httpUrl('the event gateway URL')
+    .optional()
+    .meta({ description: "Event gateway URL instead of the region's (for tests and the emulator)." }),
+  lwaTokenUrl: httpUrl('the LWA token URL')
+    .optional()
+    .meta({ description: "Login with Amazon token URL instead of Amazon's (for tests and the emulator)." }),
+  maxEventAgeMs: int('maxEventAgeMs (ms)', 1000, 300_000).default(30_000).meta({
+    description:
+      'An event not delivered within this many ms of the press is dropped as expired, so a late press never fires a routine.',
+  }),
 });
 export type AlexaConfig = z.infer<typeof AlexaConfig>;
 
@@ -90,36 +131,64 @@ export const MQTT_TOPIC_PREFIX_PATTERN = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*
  * (docs/mqtt.md). cert, key and ca are paths to PEM files, read at start.
  */
 export const DirectivesMqttConfig = z.strictObject({
-  url: z.url({
-    protocol: /^(?:mqtts?|wss?)$/,
-    error:
-      'expected the broker URL as mqtt://, mqtts://, ws:// or wss://, like mqtts://broker.example.net:8883',
-  }),
+  url: z
+    .url({
+      protocol: /^(?:mqtts?|wss?)$/,
+      error:
+        'expected the broker URL as mqtt://, mqtts://, ws:// or wss://, like mqtts://broker.example.net:8883',
+    })
+    .meta({
+      description: 'Broker URL: mqtt://, mqtts://, ws:// or wss://, like mqtts://broker.example.net:8883.',
+    }),
   clientId: z
     .string({ error: 'expected an MQTT clientId as text' })
     .regex(
       /^[A-Za-z0-9_.:-]{1,128}$/,
       'expected an MQTT clientId of 1 to 128 characters from A-Z a-z 0-9 _ . : -',
-    ),
-  username: secret('an MQTT username', 1).optional(),
-  password: secret('an MQTT password', 1).optional(),
-  cert: text('a path to the client certificate (PEM)', 4096).optional(),
-  key: text('a path to the client private key (PEM)', 4096).optional(),
-  ca: text('a path to the CA certificate(s) to trust (PEM)', 4096).optional(),
+    )
+    .meta({ description: 'MQTT client id of the relay at the broker (unique per broker).' }),
+  username: secret('an MQTT username', 1)
+    .optional()
+    .meta({ description: 'MQTT username, if the broker wants one.' }),
+  password: secret('an MQTT password', 1).optional().meta({
+    description: 'MQTT password; write ${PRESSGATE_MQTT_PASSWORD} to take it from the environment.',
+  }),
+  cert: text('a path to the client certificate (PEM)', 4096)
+    .optional()
+    .meta({ description: 'Path to the client certificate (PEM) for mutual TLS, read at start.' }),
+  key: text('a path to the client private key (PEM)', 4096)
+    .optional()
+    .meta({ description: 'Path to the client private key (PEM) for mutual TLS, read at start.' }),
+  ca: text('a path to the CA certificate(s) to trust (PEM)', 4096)
+    .optional()
+    .meta({ description: "Path to the CA certificate(s) (PEM) to trust instead of the system's." }),
   topicPrefix: z
     .string({ error: 'expected a topicPrefix as text, like pressgate/living-room' })
     .max(200, 'expected a topicPrefix of at most 200 characters')
     .regex(
       MQTT_TOPIC_PREFIX_PATTERN,
       'expected a topicPrefix like pressgate/living-room: levels of A-Z a-z 0-9 _ . - separated by /, no + or #, no leading or trailing /',
-    ),
+    )
+    .meta({
+      description:
+        'Topic prefix the directives arrive under and the answers go to, like pressgate/living-room.',
+    }),
 });
 export type DirectivesMqttConfig = z.infer<typeof DirectivesMqttConfig>;
 
 export const DirectivesConfig = z.strictObject({
-  secret: secret('a directive signing secret shared with the skill forwarder', 16),
-  transport: z.enum(['https', 'mqtt'], { error: 'expected a transport: https or mqtt' }).default('https'),
-  mqtt: DirectivesMqttConfig.optional(),
+  secret: secret('a directive signing secret shared with the skill forwarder', 16).meta({
+    description:
+      "Secret (at least 16 characters) the skill's forwarder signs directives with; the same on both sides. Write ${PRESSGATE_DIRECTIVE_SECRET}.",
+  }),
+  transport: z
+    .enum(['https', 'mqtt'], { error: 'expected a transport: https or mqtt' })
+    .default('https')
+    .meta({
+      description:
+        'How directives reach the relay: https (the forwarder POSTs to /alexa/directive) or mqtt (the relay subscribes at a broker).',
+    }),
+  mqtt: DirectivesMqttConfig.optional().meta({ description: 'The broker, when transport is mqtt.' }),
 });
 export type DirectivesConfig = z.infer<typeof DirectivesConfig>;
 
@@ -135,17 +204,30 @@ const usbId = (what: string) =>
     .transform((id) => id.toLowerCase());
 
 export const SerialMatch = z.strictObject({
-  vendorId: usbId('a USB vendor id'),
-  productId: usbId('a USB product id'),
-  serialNumber: text('the USB serial number', 256).optional(),
+  vendorId: usbId('a USB vendor id').meta({
+    description: 'USB vendor id as 4 hex digits in quotes, like "2e8a" (see pressgate ports).',
+  }),
+  productId: usbId('a USB product id').meta({
+    description: 'USB product id as 4 hex digits in quotes, like "000a".',
+  }),
+  serialNumber: text('the USB serial number', 256)
+    .optional()
+    .meta({ description: 'USB serial number, to tell identical boards apart.' }),
 });
 export type SerialMatch = z.infer<typeof SerialMatch>;
 
 /** Where the remote is plugged in: a device `path`, or a USB `match` (one of them, not both). */
 export const SerialConfig = z.strictObject({
-  path: text('a serial device path like /dev/serial/by-id/usb-...', 4096).optional(),
-  match: SerialMatch.optional(),
-  baudRate: int('a baud rate', 300, 4_000_000).default(115_200),
+  path: text('a serial device path like /dev/serial/by-id/usb-...', 4096).optional().meta({
+    description:
+      'Serial device path; prefer a stable /dev/serial/by-id/usb-... name. Give path or match, not both.',
+  }),
+  match: SerialMatch.optional().meta({
+    description: 'Find the port by USB ids instead of a path. Give path or match, not both.',
+  }),
+  baudRate: int('a baud rate', 300, 4_000_000)
+    .default(115_200)
+    .meta({ description: 'Baud rate of a UART remote; USB CDC remotes ignore it.' }),
 });
 export type SerialConfig = z.infer<typeof SerialConfig>;
 
@@ -154,13 +236,21 @@ export const ENDPOINT_ID_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 export const EndpointConfig = z.strictObject({
   endpointId: z
     .string({ error: 'expected an endpointId as text' })
-    .regex(ENDPOINT_ID_PATTERN, 'expected an endpointId of 1 to 256 characters from A-Z a-z 0-9 _ -'),
-  friendlyName: text('a friendlyName', 128),
-  manufacturerName: text('a manufacturerName', 128).default('pressgate'),
-  description: text('a description', 128).default('pressgate USB button remote'),
+    .regex(ENDPOINT_ID_PATTERN, 'expected an endpointId of 1 to 256 characters from A-Z a-z 0-9 _ -')
+    .meta({ description: 'Id of the device at Alexa; never change it, or routines built on it break.' }),
+  friendlyName: text('a friendlyName', 128).meta({
+    description: 'The name the Alexa app shows for this remote.',
+  }),
+  manufacturerName: text('a manufacturerName', 128)
+    .default('pressgate')
+    .meta({ description: 'Manufacturer shown in the Alexa app.' }),
+  description: text('a description', 128)
+    .default('pressgate USB button remote')
+    .meta({ description: 'Description shown in the Alexa app.' }),
   displayCategory: z
     .enum(['REMOTE', 'OTHER'], { error: 'expected a displayCategory: REMOTE or OTHER' })
-    .default('REMOTE'),
+    .default('REMOTE')
+    .meta({ description: 'Device category (icon) in the Alexa app: REMOTE or OTHER.' }),
 });
 export type EndpointConfig = z.infer<typeof EndpointConfig>;
 
@@ -178,38 +268,61 @@ const names = z
 export const GestureMapping = z.strictObject({
   id: z
     .string({ error: 'expected an event id as text, like Button.SinglePush.1' })
-    .regex(EVENT_ID_PATTERN, 'expected an event id of 1 to 64 characters from A-Z a-z 0-9 . _ -'),
-  names: names.optional(),
+    .regex(EVENT_ID_PATTERN, 'expected an event id of 1 to 64 characters from A-Z a-z 0-9 . _ -')
+    .meta({
+      description:
+        'The event id sent to Alexa for this gesture, like Button.SinglePush.1; routines are built on it.',
+    }),
+  names: names.optional().meta({
+    description:
+      'Names of this gesture in the Alexa app: an event asset like Alexa.Button.SinglePush, or text with a locale.',
+  }),
 });
 export type GestureMapping = z.infer<typeof GestureMapping>;
 
 export const GestureMappings = z.strictObject({
-  single: GestureMapping.optional(),
-  double: GestureMapping.optional(),
-  long: GestureMapping.optional(),
+  single: GestureMapping.optional().meta({ description: 'What a single press sends.' }),
+  double: GestureMapping.optional().meta({ description: 'What a double press sends.' }),
+  long: GestureMapping.optional().meta({ description: 'What a long press (held for longPressMs) sends.' }),
 });
 export type GestureMappings = z.infer<typeof GestureMappings>;
 
 export const ButtonConfig = z.strictObject({
-  button: int('a button number', 1, 16),
-  instance: z.string({ error: UUID_V4_MESSAGE }).regex(UUID_V4_PATTERN, UUID_V4_MESSAGE),
-  names,
-  gestures: GestureMappings,
-  timing: TimingOverride.optional(),
+  button: int('a button number', 1, 16).meta({
+    description: "The button's number as the remote sends it (1 to 16).",
+  }),
+  instance: z
+    .string({ error: UUID_V4_MESSAGE })
+    .regex(UUID_V4_PATTERN, UUID_V4_MESSAGE)
+    .meta({ description: 'A UUID v4 naming this button at Alexa; generate it once and never change it.' }),
+  names: names.meta({
+    description:
+      'Names of this button in the Alexa app: a button asset like Alexa.Button.TopButton, or text with a locale.',
+  }),
+  gestures: GestureMappings.meta({ description: 'What each gesture of this button sends to Alexa.' }),
+  timing: TimingOverride.optional().meta({
+    description: "Timing for this button only; keys left out use the remote's.",
+  }),
 });
 export type ButtonConfig = z.infer<typeof ButtonConfig>;
 
 export const RemoteConfig = z.strictObject({
   id: z
     .string({ error: 'expected a remote id as text, like living-room' })
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a remote id of 1 to 64 characters from A-Z a-z 0-9 _ -'),
-  serial: SerialConfig,
-  endpoint: EndpointConfig,
-  timing: Timing.prefault({}),
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a remote id of 1 to 64 characters from A-Z a-z 0-9 _ -')
+    .meta({
+      description: 'Short id of the remote in logs, /v1/status and the status page, like living-room.',
+    }),
+  serial: SerialConfig.meta({ description: 'Where the remote is plugged in.' }),
+  endpoint: EndpointConfig.meta({ description: 'How the remote appears in the Alexa app.' }),
+  timing: Timing.prefault({}).meta({
+    description: 'How presses are told apart (single, double, long) on this remote.',
+  }),
   buttons: z
     .array(ButtonConfig, { error: 'expected a list of buttons' })
     .min(1, 'expected at least one button')
-    .max(16, 'expected at most 16 buttons'),
+    .max(16, 'expected at most 16 buttons')
+    .meta({ description: 'The buttons of this remote and what their gestures send.' }),
 });
 export type RemoteConfig = z.infer<typeof RemoteConfig>;
 
@@ -218,13 +331,16 @@ export const MAX_ENDPOINTS = 300;
 
 export const PressgateConfig = z
   .strictObject({
-    relay: RelayConfig.prefault({}),
-    alexa: AlexaConfig,
-    directives: DirectivesConfig,
+    relay: RelayConfig.prefault({}).meta({ description: 'Where the relay listens and keeps its data.' }),
+    alexa: AlexaConfig.meta({ description: "The Alexa skill's credentials and the event gateway." }),
+    directives: DirectivesConfig.meta({
+      description: "How Alexa's directives reach the relay, and their signing secret.",
+    }),
     remotes: z
       .array(RemoteConfig, { error: 'expected a list of remotes (it may be empty: [])' })
       .max(MAX_ENDPOINTS, `expected at most ${MAX_ENDPOINTS} remotes (Alexa's endpoint limit)`)
-      .default(() => []),
+      .default(() => [])
+      .meta({ description: 'The USB button remotes, each an Alexa device.' }),
   })
   .superRefine(
     (config, ctx) =>

@@ -240,7 +240,7 @@ export class PressgateRelayCore implements RelayCore {
     if (!this.#running) return;
     const now = this.#clock.now();
     for (const remote of this.#remotes.list()) {
-      if (remote.lastSeenAt === undefined) continue;
+      if (!this.#remotes.heard(remote.id)) continue;
       const connectivity = connectivityOf(remote);
       this.#logger.info(
         { remoteId: remote.id, endpointId: remote.endpointId, connectivity },

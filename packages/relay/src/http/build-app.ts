@@ -9,6 +9,7 @@ import { registerGesturesRoute } from './gestures-route.js';
 import { registerErrorHandling } from './http-errors.js';
 import { METRICS_CONTENT_TYPE, RelayMetrics } from './metrics.js';
 import { keepRawBody } from './raw-body.js';
+import { RecentGestures } from './recent-gestures.js';
 
 /** Largest request body read; a directive or a gesture is far smaller. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -76,7 +77,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   const metrics = new RelayMetrics(deps.core);
   metrics.start();
-  app.addHook('onClose', async () => metrics.stop());
+  const gestures = new RecentGestures(deps.core);
+  gestures.start();
+  app.addHook('onClose', async () => {
+    metrics.stop();
+    gestures.stop();
+  });
 
   registerDirectiveRoute(app, {
     core: deps.core,
@@ -101,11 +107,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     outbox: deps.core.outboxCounts(),
     deliveries: deps.core.recentDeliveries(),
     failures: deps.core.recentFailures(),
+    gestures: gestures.list(),
     ...(deps.directiveTransport === undefined ? {} : { directives: deps.directiveTransport.status() }),
   }));
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/metrics', async (_request, reply) =>
-    reply.type(METRICS_CONTENT_TYPE).send(metrics.render() + (deps.directiveTransport?.metrics() ?? '')),
+    reply
+      .type(METRICS_CONTENT_TYPE)
+      .send((await metrics.render()) + (deps.directiveTransport?.metrics() ?? '')),
   );
   return app;
 }

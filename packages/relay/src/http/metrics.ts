@@ -1,4 +1,6 @@
-import type { DeliveryOutcome, LinkState, RelayCore, RelayEvent } from '../ports.js';
+import { createRequire } from 'node:module';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeliveryOutcome, DeliveryRecord, LinkState, RelayCore, RelayEvent } from '../ports.js';
 
 /** Prometheus text exposition format 0.0.4. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -6,25 +8,101 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 const OUTCOMES: readonly DeliveryOutcome[] = ['delivered', 'expired', 'dead_letter', 'relink_required'];
 const LINK_STATES: readonly LinkState[] = ['unlinked', 'linked', 'relink_required', 'wrong_region'];
 
-function escapeLabel(value: string): string {
-  return value.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('"', '\\"');
+/** The message names the core gives the records of reports (report-entries.ts); any other eventId is a gesture's. */
+const REPORT_EVENT_IDS: ReadonlySet<string> = new Set(['ChangeReport', 'AddOrUpdateReport', 'DeleteReport']);
+
+/**
+ * Buckets of the decode-to-accepted latency, in seconds: a healthy relay lands in the first
+ * few (a LAN hop and one HTTPS call), a retried one further out, up to maxEventAgeMs (300 s at most).
+ */
+export const ACCEPT_LATENCY_BUCKETS_SECONDS: readonly number[] = [
+  0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
+];
+
+/** Whether a delivery record is of a gesture's SimpleEvent (not a ChangeReport or a discovery report). */
+export function isGestureRecord(record: Pick<DeliveryRecord, 'eventId'>): boolean {
+  return !REPORT_EVENT_IDS.has(record.eventId);
+}
+
+/** The relay's own package version, read once (the package.json beside src/ and dist/). */
+function relayVersion(): string {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
 /**
- * Counters fed by the core's events since this process started, and gauges
- * read from the core at scrape time.
+ * The relay's metrics, on a Registry of their own (never prom-client's global one, so two relays
+ * in one process do not clash): counters fed by the core's events since this process started,
+ * gauges read from the core at scrape time, and Node.js process metrics.
  */
 export class RelayMetrics {
+  readonly registry = new Registry();
   readonly #core: RelayCore;
-  readonly #gestures = { mapped: 0, unmapped: 0 };
-  readonly #deliveries = new Map<DeliveryOutcome, number>(OUTCOMES.map((outcome) => [outcome, 0]));
+  readonly #gestures: Counter<'mapped'>;
+  readonly #deliveries: Counter<'outcome'>;
+  readonly #gestureDeliveries: Counter<'outcome'>;
+  readonly #reportDeliveries: Counter<'outcome'>;
+  readonly #acceptLatency: Histogram;
+  readonly #buildInfo: Gauge<'version' | 'node'>;
+  #defaultsCollected = false;
   #unsubscribe: (() => void) | undefined;
 
   constructor(core: RelayCore) {
     this.#core = core;
+    const registers = [this.registry];
+    this.#gestures = new Counter({
+      name: 'pressgate_gestures_total',
+      help: 'Gestures that reached the relay, by whether they are mapped.',
+      labelNames: ['mapped'],
+      registers,
+    });
+    this.#deliveries = new Counter({
+      name: 'pressgate_deliveries_total',
+      help: 'Events (gestures and reports) finished by the outbox, by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#gestureDeliveries = new Counter({
+      name: 'pressgate_gesture_deliveries_total',
+      help: "Gestures' events (SimpleEvent) finished by the outbox, by outcome.",
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#reportDeliveries = new Counter({
+      name: 'pressgate_report_deliveries_total',
+      help: 'Reports (ChangeReport, AddOrUpdateReport, DeleteReport) finished by the outbox, by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of OUTCOMES) {
+      this.#deliveries.inc({ outcome }, 0);
+      this.#gestureDeliveries.inc({ outcome }, 0);
+      this.#reportDeliveries.inc({ outcome }, 0);
+    }
+    this.#gestures.inc({ mapped: 'true' }, 0);
+    this.#gestures.inc({ mapped: 'false' }, 0);
+    this.#acceptLatency = new Histogram({
+      name: 'pressgate_gesture_accept_latency_seconds',
+      help: "From a gesture's decoded time (device time) to the event gateway accepting its event.",
+      buckets: [...ACCEPT_LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+    this.#buildInfo = new Gauge({
+      name: 'pressgate_build_info',
+      help: 'Always 1; the relay version and the Node.js version as labels.',
+      labelNames: ['version', 'node'],
+      registers,
+    });
+    this.#registerGauges(core);
   }
 
+  /** Subscribes to the core's events and starts the process metrics; idempotent. */
   start(): void {
+    if (!this.#defaultsCollected) {
+      this.#defaultsCollected = true;
+      this.#buildInfo.set({ version: relayVersion(), node: process.version }, 1);
+      collectDefaultMetrics({ register: this.registry });
+    }
     this.#unsubscribe ??= this.#core.subscribe((event) => this.#count(event));
   }
 
@@ -33,54 +111,58 @@ export class RelayMetrics {
     this.#unsubscribe = undefined;
   }
 
+  /** The exposition text of every metric on this relay's registry. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
   #count(event: RelayEvent): void {
     if (event.type === 'gesture') {
-      if (event.mapped) this.#gestures.mapped += 1;
-      else this.#gestures.unmapped += 1;
+      this.#gestures.inc({ mapped: event.mapped ? 'true' : 'false' });
     } else if (event.type === 'delivery') {
-      const outcome = event.record.outcome;
-      this.#deliveries.set(outcome, (this.#deliveries.get(outcome) ?? 0) + 1);
+      const record = event.record;
+      this.#deliveries.inc({ outcome: record.outcome });
+      if (!isGestureRecord(record)) {
+        this.#reportDeliveries.inc({ outcome: record.outcome });
+        return;
+      }
+      this.#gestureDeliveries.inc({ outcome: record.outcome });
+      if (record.outcome !== 'delivered') return;
+      const latencyMs = Date.parse(record.finishedAt) - Date.parse(record.createdAt);
+      if (Number.isFinite(latencyMs)) this.#acceptLatency.observe(Math.max(0, latencyMs) / 1000);
     }
   }
 
-  render(): string {
-    const lines: string[] = [];
-    const family = (name: string, type: 'counter' | 'gauge', help: string): void => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    };
-    family(
-      'pressgate_gestures_total',
-      'counter',
-      'Gestures that reached the relay, by whether they are mapped.',
-    );
-    lines.push(`pressgate_gestures_total{mapped="true"} ${this.#gestures.mapped}`);
-    lines.push(`pressgate_gestures_total{mapped="false"} ${this.#gestures.unmapped}`);
-    family('pressgate_deliveries_total', 'counter', 'Events finished by the outbox, by outcome.');
-    for (const outcome of OUTCOMES) {
-      lines.push(`pressgate_deliveries_total{outcome="${outcome}"} ${this.#deliveries.get(outcome) ?? 0}`);
-    }
-    const counts = this.#core.outboxCounts();
-    family('pressgate_outbox_pending', 'gauge', 'Events in the outbox waiting to be sent.');
-    lines.push(`pressgate_outbox_pending ${counts.pending}`);
-    const state = this.#core.tokens.status().state;
-    family(
-      'pressgate_link_state',
-      'gauge',
-      'The Alexa link state: 1 for the current state, 0 for the others.',
-    );
-    for (const candidate of LINK_STATES) {
-      lines.push(`pressgate_link_state{state="${candidate}"} ${candidate === state ? 1 : 0}`);
-    }
-    family(
-      'pressgate_remote_connected',
-      'gauge',
-      'Whether each configured remote is connected (1) or not (0).',
-    );
-    for (const remote of this.#core.remotes()) {
-      lines.push(
-        `pressgate_remote_connected{remote="${escapeLabel(remote.id)}"} ${remote.connected ? 1 : 0}`,
-      );
-    }
-    return `${lines.join('\n')}\n`;
+  #registerGauges(core: RelayCore): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'pressgate_outbox_pending',
+      help: 'Events in the outbox waiting to be sent.',
+      registers,
+      collect() {
+        this.set(core.outboxCounts().pending);
+      },
+    });
+    new Gauge({
+      name: 'pressgate_link_state',
+      help: 'The Alexa link state: 1 for the current state, 0 for the others.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const state = core.tokens.status().state;
+        for (const candidate of LINK_STATES) this.set({ state: candidate }, candidate === state ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'pressgate_remote_connected',
+      help: 'Whether each configured remote is connected (1) or not (0).',
+      labelNames: ['remote'],
+      registers,
+      collect() {
+        // A remote removed from the config leaves the series.
+        this.reset();
+        for (const remote of core.remotes()) this.set({ remote: remote.id }, remote.connected ? 1 : 0);
+      },
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
+import { TROUBLESHOOTING_PATH } from './troubleshooting-page.js';
 
 export type StatusPageHtmlOptions = {
   /** A fresh per-response CSP nonce (base64); the inline style and script carry it. */
@@ -39,7 +40,10 @@ export function renderStatusPage(options: StatusPageHtmlOptions): string {
 <body data-virtual-remote="${options.virtualRemote ? 'true' : 'false'}">
 <header class="top">
   <h1>pressgate relay</h1>
-  <span id="connection" class="badge" role="status" aria-label="Live updates">Connecting</span>
+  <span class="top-right">
+    <a id="guide" href="${TROUBLESHOOTING_PATH.slice(1)}">Troubleshooting guide</a>
+    <span id="connection" class="badge" role="status" aria-label="Live updates">Connecting</span>
+  </span>
 </header>
 <main>
   <section class="card" aria-labelledby="link-heading">

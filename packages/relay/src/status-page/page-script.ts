@@ -24,7 +24,19 @@ export const PAGE_SCRIPT = String.raw`
   const MAPPING_REFRESH_MS = 30000;
   const FLASH_MS = 1500;
   const virtualRemote = document.body.dataset.virtualRemote === 'true';
-  const state = { link: null, remotes: new Map(), mapping: null, mappingJson: '', outbox: null, directives: null, deliveries: [], feed: [] };
+  const state = { link: null, remotes: new Map(), mapping: null, mappingJson: '', outbox: null, directives: null, deliveries: [], feed: [], statusLoaded: false };
+  // Why a remote is not connected, by the listener's code: what to do, and where the guide says more.
+  const GUIDE = 'troubleshooting';
+  const REASONS = {
+    ERR_SERIAL_NOT_FOUND: ['Not found', 'Plug the remote in (with a data cable, not a charge-only one) and compare serial.path or serial.match with pressgate ports.', 'remote-not-found'],
+    ERR_SERIAL_AMBIGUOUS: ['Several ports match', 'Add serialNumber to serial.match, or use a /dev/serial/by-id/ path.', 'remote-not-found'],
+    ERR_SERIAL_PERMISSION: ['No permission', 'Add the service user to the dialout group (id pressgate), or give your udev rule GROUP="dialout", MODE="0660".', 'permission-denied'],
+    ERR_SERIAL_BUSY: ['Port busy', 'Another program has the port open (a serial terminal, pressgate monitor, ModemManager): find it with sudo fuser -v on the port and close it.', 'port-busy'],
+    ERR_SERIAL_SILENT: ['Silent', 'Nothing arrives from the port: check it is the remote and that its firmware runs (pressgate monitor --port PATH).', 'garbage-lines-or-no-hello'],
+    ERR_SERIAL_NO_HELLO: ['No HELLO', 'The device answers, but not with HELLO: the firmware must answer ? with HELLO.', 'garbage-lines-or-no-hello'],
+    ERR_SERIAL_GARBAGE: ['Unreadable', 'Mostly unreadable lines: check serial.baudRate, or whether this port is a pressgate remote at all.', 'garbage-lines-or-no-hello'],
+    ERR_SERIAL_DISCONNECTED: ['Disconnected', 'The port went away (unplugged, USB reset): check the cable and the power. pressgate reconnects by itself.', 'remote-keeps-disconnecting'],
+  };
   const cells = new Map();
   const statusBoxes = new Map();
   const releasers = new Set();
@@ -44,10 +56,11 @@ export const PAGE_SCRIPT = String.raw`
     return node;
   }
   const code = (text) => el('code', {}, String(text));
+  // An event id breaks only after a dot: each token is kept whole (white-space: nowrap).
   function eventCode(id) {
-    const node = el('code', {});
+    const node = el('code', { class: 'event-id' });
     String(id).split('.').forEach((part, index, parts) => {
-      node.append(index < parts.length - 1 ? part + '.' : part);
+      node.append(el('span', { class: 'tok' }, index < parts.length - 1 ? part + '.' : part));
       if (index < parts.length - 1) node.append(el('wbr', {}));
     });
     return node;
@@ -87,7 +100,7 @@ export const PAGE_SCRIPT = String.raw`
     const box = $('link');
     const link = state.link;
     box.replaceChildren();
-    if (!link) return void box.append(el('p', { class: 'empty' }, 'Waiting for the relay'));
+    if (!link) return void box.append(el('p', { class: 'empty' }, 'Asking the relay'));
     const labels = { linked: ['Linked', 'ok'], unlinked: ['Not linked', 'warn'], relink_required: ['Relink required', 'bad'] };
     const [label, tone] = labels[link.state] || [String(link.state), ''];
     box.append(el('p', {}, el('span', { class: 'badge ' + tone, id: 'link-state', 'data-state': link.state }, label)));
@@ -111,14 +124,24 @@ export const PAGE_SCRIPT = String.raw`
     if (!box) return;
     const status = state.remotes.get(remoteId);
     const connected = status ? status.connected : false;
-    box.badge.textContent = connected ? 'Connected' : 'Not connected';
-    box.badge.className = 'badge ' + (connected ? 'ok' : 'bad');
-    box.badge.dataset.connected = String(connected);
+    box.badge.textContent = !state.statusLoaded ? 'Checking' : connected ? 'Connected' : 'Not connected';
+    box.badge.className = 'badge ' + (!state.statusLoaded ? '' : connected ? 'ok' : 'bad');
+    box.badge.dataset.connected = state.statusLoaded ? String(connected) : 'unknown';
     box.facts.replaceChildren(
       el('dt', {}, 'Device'), el('dd', {}, status && status.deviceId ? code(status.deviceId) : '-'),
       el('dt', {}, 'Firmware'), el('dd', {}, status && status.firmware ? status.firmware : '-'),
-      el('dt', {}, 'Last seen'), el('dd', {}, status && status.lastSeenAt ? dateTimeOf(status.lastSeenAt) : 'never'),
+      el('dt', {}, 'Last seen'), el('dd', { class: 'last-seen' }, status && status.lastSeenAt && timeOf(status.lastSeenAt) !== '-' ? dateTimeOf(status.lastSeenAt) : 'never'),
     );
+    box.reason.replaceChildren();
+    if (!status || connected) return;
+    const reason = status.reason;
+    if (!reason) return void box.reason.append(el('p', { class: 'muted small', 'data-reason': 'none' }, 'No report from its listener yet.'));
+    const known = REASONS[reason.code];
+    const [label, fix, anchor] = known || ['Not connected', 'See the serial error codes in the troubleshooting guide.', 'serial-error-codes'];
+    box.badge.textContent = 'Not connected: ' + label.toLowerCase();
+    box.reason.append(el('div', { class: 'advice bad', 'data-reason': reason.code },
+      el('p', {}, el('strong', {}, label + ': '), fix),
+      el('p', { class: 'small muted' }, code(reason.code), ' ' + reason.message + ' ', el('a', { href: GUIDE + '#' + anchor }, 'How to fix it'))));
   }
 
   function mappingTable(remote) {
@@ -198,10 +221,11 @@ export const PAGE_SCRIPT = String.raw`
     for (const remote of remotes) {
       const badge = el('span', { class: 'badge' });
       const facts = el('dl', { class: 'facts small' });
-      statusBoxes.set(remote.id, { badge, facts });
+      const reason = el('div', { class: 'reason' });
+      statusBoxes.set(remote.id, { badge, facts, reason });
       const article = el('article', { class: 'remote', 'data-remote': remote.id },
         el('div', { class: 'remote-head' }, el('h3', {}, remote.friendlyName), badge, el('span', { class: 'muted small' }, 'id ', code(remote.id), ' endpoint ', code(remote.endpointId))),
-        facts, mappingTable(remote), virtualRemote ? virtualPad(remote) : null);
+        reason, facts, mappingTable(remote), virtualRemote ? virtualPad(remote) : null);
       box.append(article);
       renderRemoteStatus(remote.id);
     }
@@ -220,15 +244,29 @@ export const PAGE_SCRIPT = String.raw`
     flashTimers.set(key, setTimeout(() => cell.classList.remove(name), FLASH_MS));
   }
 
-  function onGesture(gesture) {
-    const feed = $('feed');
-    const empty = $('feed-empty');
-    if (empty) empty.remove();
+  const gestureKey = (gesture) => [gesture.at, gesture.remoteId, gesture.button, gesture.gesture].join(' ');
+  function feedItem(gesture) {
     const what = remoteName(gesture.remoteId) + ', button ' + gesture.button + ', ' + gesture.gesture;
-    feed.prepend(el('li', { 'data-gesture': gesture.gesture, 'data-mapped': String(Boolean(gesture.mapped)) },
+    return el('li', { 'data-gesture': gesture.gesture, 'data-mapped': String(Boolean(gesture.mapped)) },
       el('span', { class: 'muted small mono' }, timeOf(gesture.at)), el('span', {}, what),
-      gesture.mapped ? eventCode(gesture.eventId || '') : el('span', { class: 'badge' }, 'not mapped')));
-    while (feed.children.length > FEED_MAX) feed.lastElementChild.remove();
+      gesture.mapped ? eventCode(gesture.eventId || '') : el('span', { class: 'badge' }, 'not mapped'));
+  }
+  function renderFeed() {
+    const feed = $('feed');
+    feed.replaceChildren(...state.feed.map(feedItem));
+    $('feed-empty').hidden = state.feed.length > 0;
+  }
+  // The relay's recent gestures (from /v1/status) and those the stream brought, newest first, once each.
+  function mergeFeed(gestures) {
+    const seen = new Set();
+    state.feed = [...gestures, ...state.feed]
+      .filter((gesture) => { const key = gestureKey(gesture); if (seen.has(key)) return false; seen.add(key); return true; })
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
+      .slice(0, FEED_MAX);
+    renderFeed();
+  }
+  function onGesture(gesture) {
+    mergeFeed([gesture]);
     flashCell(gesture);
   }
 
@@ -274,9 +312,11 @@ export const PAGE_SCRIPT = String.raw`
       state.outbox = status.outbox;
       state.deliveries = [...status.deliveries].slice(0, DELIVERIES_MAX);
       state.remotes = new Map(status.remotes.map((remote) => [remote.id, remote]));
+      state.statusLoaded = true;
       renderLink();
       for (const id of statusBoxes.keys()) renderRemoteStatus(id);
       renderDeliveries();
+      mergeFeed(Array.isArray(status.gestures) ? status.gestures : []);
       if ($('connection').dataset.state === 'offline') setConnection(source && source.readyState === 1 ? 'live' : 'reconnecting');
     } catch (_) {
       setConnection('offline');
@@ -291,6 +331,7 @@ export const PAGE_SCRIPT = String.raw`
       state.mapping = mapping;
       state.mappingJson = json;
       renderRemotes();
+      renderFeed();
     } catch (_) { /* the status refresh reports an unreachable relay */ }
   }
 
@@ -322,11 +363,11 @@ export const PAGE_SCRIPT = String.raw`
     listen('remote', (event) => { state.remotes.set(event.remote.id, event.remote); renderRemoteStatus(event.remote.id); });
   }
 
+  // The first paint is what the relay says now (GET /v1/status and /v1/mapping, in parallel);
+  // the badge says Connecting until the event stream is open, which only then starts.
   setConnection('connecting');
   renderLink();
-  renderDeliveries();
-  refreshMapping().then(refreshStatus);
-  connectStream();
+  Promise.allSettled([refreshStatus(), refreshMapping()]).then(connectStream);
   setInterval(refreshMapping, MAPPING_REFRESH_MS);
   setInterval(renderLink, 30000);
   // The MQTT connection has no event of its own on the stream: poll it while there is one.

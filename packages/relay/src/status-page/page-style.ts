@@ -27,6 +27,12 @@ header.top {
   padding: 14px 20px; background: var(--card); border-bottom: 1px solid var(--line);
 }
 header.top h1 { margin: 0; font-size: 1.2rem; letter-spacing: 0.01em; }
+.top-right { display: flex; align-items: center; gap: 12px; }
+a { color: var(--accent); }
+.reason .advice p { margin: 0; }
+.reason .advice p + p { margin-top: 4px; }
+code.event-id { overflow-wrap: normal; word-break: normal; }
+code.event-id .tok { white-space: nowrap; }
 main { max-width: 1120px; margin: 0 auto; padding: 16px; display: grid; gap: 16px; }
 .grid-2 { display: grid; gap: 16px; grid-template-columns: minmax(0, 1fr); }
 @media (min-width: 900px) { .grid-2 { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); } }
@@ -68,10 +74,11 @@ td.cell.flash-unmapped { background: var(--flash-unmapped); transition: none; }
 .counts { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 10px; }
 ol.feed { list-style: none; margin: 0; padding: 0; max-height: 360px; overflow-y: auto; }
 ol.feed li {
-  display: grid; grid-template-columns: auto minmax(0, 1fr) auto; gap: 4px 10px; padding: 5px 2px;
+  display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 2px 10px; padding: 5px 2px;
   border-bottom: 1px solid var(--line); align-items: baseline;
 }
 ol.feed li > :first-child { white-space: nowrap; }
+ol.feed li > :last-child { grid-column: 2; justify-self: start; }
 ol.feed li:first-child { animation: arrive 0.8s ease-out; }
 @keyframes arrive { from { background: var(--flash); } to { background: transparent; } }
 .empty { color: var(--muted); font-style: italic; margin: 4px 0; }
@@ -95,7 +102,6 @@ button.vbtn.held small { color: #e8eeff; }
   main { padding: 10px; gap: 10px; }
   section.card { padding: 12px; }
   header.top { padding: 10px 12px; }
-  ol.feed li { grid-template-columns: auto minmax(0, 1fr); }
   table.deliveries thead { display: none; }
   table.deliveries tr {
     display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 4px 8px;
@@ -106,7 +112,6 @@ button.vbtn.held small { color: #e8eeff; }
   table.deliveries td[data-label]::before {
     content: attr(data-label); display: block; color: var(--muted); font-size: 0.75rem; font-weight: 400;
   }
-  ol.feed li > :last-child { grid-column: 2; justify-self: start; }
   th, td { padding: 5px 5px; }
 }
 `;

@@ -61,6 +61,7 @@ describe('GET /', () => {
     expect(first.body).not.toMatch(/<(script|img)[^>]+src=/i);
     expect(first.body.match(/href="[^"]*"/g)).toEqual([
       expect.stringMatching(/^href="data:image\/svg\+xml,/),
+      'href="troubleshooting"',
     ]);
 
     const second = await app.inject({ method: 'GET', url: '/' });

@@ -1,7 +1,13 @@
 import type { Connectivity, PressgateConfig } from '@pressgate/protocol';
 import type { RemoteStatus } from '../../ports.js';
 
-export type RemoteUpdate = { connected: boolean; deviceId?: string; firmware?: string };
+export type RemoteUpdate = {
+  connected: boolean;
+  deviceId?: string;
+  firmware?: string;
+  /** Why it is not connected (the listener's error code and message); ignored when connected. */
+  reason?: { code: string; message: string };
+};
 
 export function connectivityOf(remote: RemoteStatus): Connectivity {
   return remote.connected ? 'OK' : 'UNREACHABLE';
@@ -15,6 +21,8 @@ export class RemoteStatuses {
   readonly #remotes = new Map<string, RemoteStatus>();
   /** Connectivity last reported to Alexa, per endpointId. */
   readonly #reported = new Map<string, Connectivity>();
+  /** Remotes a listener has said anything about (connected or not). */
+  readonly #heard = new Set<string>();
 
   constructor(config: PressgateConfig) {
     this.reset(config);
@@ -36,12 +44,23 @@ export class RemoteStatuses {
   update(remoteId: string, update: RemoteUpdate, now: number): RemoteStatus | undefined {
     const current = this.#remotes.get(remoteId);
     if (current === undefined) return undefined;
+    this.#heard.add(remoteId);
     const next: RemoteStatus = { ...current, connected: update.connected };
     if (update.deviceId !== undefined) next.deviceId = update.deviceId;
     if (update.firmware !== undefined) next.firmware = update.firmware;
-    next.lastSeenAt = new Date(now).toISOString();
+    // Seen now when connected, or when it was connected until now; a remote never connected
+    // keeps no lastSeenAt.
+    if (update.connected || current.connected) next.lastSeenAt = new Date(now).toISOString();
+    if (update.connected) delete next.reason;
+    else if (update.reason !== undefined)
+      next.reason = { code: update.reason.code, message: update.reason.message };
     this.#remotes.set(remoteId, next);
     return next;
+  }
+
+  /** Whether a listener has reported on the remote since it was configured. */
+  heard(remoteId: string): boolean {
+    return this.#heard.has(remoteId);
   }
 
   /** Whether `connectivity` differs from what Alexa was last told for the endpoint. */
@@ -61,6 +80,8 @@ export class RemoteStatuses {
   reset(config: PressgateConfig): void {
     const previous = new Map(this.#remotes);
     this.#remotes.clear();
+    for (const id of this.#heard)
+      if (!config.remotes.some((remote) => remote.id === id)) this.#heard.delete(id);
     for (const remote of config.remotes) {
       const known = previous.get(remote.id);
       this.#remotes.set(
