@@ -40,7 +40,7 @@ export async function readOutboxOnDisk(dataDir: string): Promise<OutboxFile & { 
           pending: [],
           finished: [],
           failures: [],
-          totals: { delivered: 0, expired: 0, deadLetter: 0 },
+          totals: { delivered: 0, expired: 0, deadLetter: 0, rateLimited: 0, superseded: 0 },
         }
       : OutboxFile.parse(JSON.parse(snapshotText));
   const { lines } = parseJournal(journalFile, journalText, schemaParser(OutboxJournalLine));

@@ -69,6 +69,16 @@ export type RelayConfig = z.infer<typeof RelayConfig>;
 export const AlexaRegion = z.enum(['NA', 'EU', 'FE'], { error: 'expected a region: NA, EU or FE' });
 export type AlexaRegion = z.infer<typeof AlexaRegion>;
 
+/**
+ * Button events per endpoint that may reach Amazon: a token bucket of `burst` events, refilled
+ * at `perMinute`. Far above human pressing; it stops a stuck or chattering button.
+ */
+export const AlexaRateLimit = z.strictObject({
+  burst: int('rateLimit.burst (events)', 1, 1000).default(20),
+  perMinute: int('rateLimit.perMinute (events per minute)', 1, 6000).default(120),
+});
+export type AlexaRateLimit = z.infer<typeof AlexaRateLimit>;
+
 export const AlexaConfig = z.strictObject({
   region: AlexaRegion.default('NA'),
   clientId: secret("the skill's Alexa Client Id", 1),
@@ -76,6 +86,7 @@ export const AlexaConfig = z.strictObject({
   gatewayUrl: httpUrl('the event gateway URL').optional(),
   lwaTokenUrl: httpUrl('the LWA token URL').optional(),
   maxEventAgeMs: int('maxEventAgeMs (ms)', 1000, 300_000).default(30_000),
+  rateLimit: AlexaRateLimit.default({ burst: 20, perMinute: 120 }),
 });
 export type AlexaConfig = z.infer<typeof AlexaConfig>;
 

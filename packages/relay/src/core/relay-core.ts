@@ -25,6 +25,7 @@ import { eventTime } from './ingest/event-time.js';
 import { simpleEventEntry, unmappedRefusal } from './ingest/gesture-entry.js';
 import { Outbox } from './outbox/outbox.js';
 import type { PendingEntry } from './outbox/outbox-file.js';
+import { AnnouncedEndpoints } from './reports/announced-file.js';
 import { remoteToEndpoint } from './reports/remote-endpoint.js';
 import { connectivityOf, RemoteStatuses, type RemoteUpdate } from './reports/remote-statuses.js';
 import { changeReportEntry, diffEndpoints, discoveryReportEntries } from './reports/report-entries.js';
@@ -60,6 +61,11 @@ export class PressgateRelayCore implements RelayCore {
   readonly #remotes: RemoteStatuses;
   #config: PressgateConfig;
   #endpoints: Map<string, DiscoveryEndpoint>;
+  readonly #announcedFile: AnnouncedEndpoints;
+  /** What Alexa was last told (AddOrUpdateReport/DeleteReport queued durably); loaded at start. */
+  #announced = new Map<string, DiscoveryEndpoint>();
+  /** Announcements run one after another. */
+  #announcing: Promise<void> = Promise.resolve();
   #running = false;
   #unsubscribeLink: (() => void) | undefined;
 
@@ -99,12 +105,14 @@ export class PressgateRelayCore implements RelayCore {
       gateway: this.#gateway,
       withScopeToken: scopedCopy,
       maxEventAgeMs: config.alexa.maxEventAgeMs,
+      rateLimit: config.alexa.rateLimit,
       logger,
       ...clock,
       onRecord: (record) => this.#emit({ type: 'delivery', record }),
     });
     this.#endpoints = this.#endpointsOf(config);
     this.#remotes = new RemoteStatuses(config);
+    this.#announcedFile = new AnnouncedEndpoints(config.relay.dataDir);
   }
 
   /** Opens the token store and the outbox, then resumes pending events. Undoes itself on failure. */
@@ -115,6 +123,7 @@ export class PressgateRelayCore implements RelayCore {
       signal?.throwIfAborted();
       await this.#outbox.open();
       signal?.throwIfAborted();
+      await this.#loadAnnounced();
     } catch (error) {
       await this.#outbox.close().catch(() => undefined);
       await this.tokens.stop().catch(() => undefined);
@@ -126,6 +135,7 @@ export class PressgateRelayCore implements RelayCore {
         this.#reportAllConnectivity().catch((error: unknown) => {
           this.#logger.error({ err: error }, 'could not queue the connectivity reports after linking');
         });
+        this.#announceDifference();
       }
     });
     this.#delivery.start();
@@ -138,12 +148,16 @@ export class PressgateRelayCore implements RelayCore {
       },
       'relay core started',
     );
+    // Config edited while the relay was down: tell Alexa now.
+    this.#announceDifference();
+    await this.#announcing;
   }
 
   /** Stops intake, waits (bounded) for sends in flight, flushes the outbox file. */
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
+    await this.#announcing;
     await this.#delivery.stop(this.#options.stopDrainMs ?? 5_000);
     await this.#gateway.close();
     await this.#outbox.close();
@@ -256,9 +270,48 @@ export class PressgateRelayCore implements RelayCore {
     this.#remotes.reset(config);
     this.#remotes.forgetReported(changes.removed);
     this.#logger.info({ changed: changes.changed.length, removed: changes.removed.length }, 'config updated');
-    if (!this.#running || this.tokens.status().state !== 'linked') return;
-    const now = new Date(this.#clock.now()).toISOString();
-    for (const entry of discoveryReportEntries(changes, now)) await this.#enqueue(entry);
+    this.#announceDifference();
+    await this.#announcing;
+  }
+
+  /** Reads what was last announced; the first start takes the current endpoints as announced. */
+  async #loadAnnounced(): Promise<void> {
+    const announced = await this.#announcedFile.read();
+    if (announced !== undefined) {
+      this.#announced = announced;
+      return;
+    }
+    this.#announced = new Map(this.#endpoints);
+    await this.#announcedFile.write(this.#announced);
+  }
+
+  /**
+   * Queues AddOrUpdateReport/DeleteReport for the difference between what Alexa was last told
+   * and the current endpoints (when running and linked), then records the new set. A crash
+   * between the two announces the difference again on the next start: a repeat, never a loss.
+   */
+  #announceDifference(): void {
+    this.#announcing = this.#announcing
+      .then(async () => {
+        if (!this.#running || this.tokens.status().state !== 'linked') return;
+        const current = new Map(this.#endpoints);
+        const changes = diffEndpoints(this.#announced, current);
+        if (changes.changed.length === 0 && changes.removed.length === 0) return;
+        this.#logger.info(
+          { changed: changes.changed.map((e) => e.endpointId), removed: changes.removed },
+          'announcing changed endpoints to Alexa',
+        );
+        const now = new Date(this.#clock.now()).toISOString();
+        for (const entry of discoveryReportEntries(changes, now)) await this.#enqueue(entry);
+        this.#announced = current;
+        await this.#announcedFile.write(current);
+      })
+      .catch((error: unknown) => {
+        this.#logger.error(
+          { err: error },
+          'could not announce the changed endpoints; retried on the next start',
+        );
+      });
   }
 
   async #enqueue(entry: PendingEntry): Promise<void> {

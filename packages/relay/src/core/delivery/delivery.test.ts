@@ -47,7 +47,7 @@ describe('delivery', () => {
     const file = await readOutboxOnDisk(h.dataDir);
     expect(file.pending).toEqual([]);
     expect(file.rawText).not.toContain('Atza|');
-    expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0 });
+    expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0, rateLimited: 0, superseded: 0 });
   });
 
   it('treats 204 as delivered', async () => {
@@ -96,7 +96,7 @@ describe('delivery', () => {
     expect(h.gateway.requests).toHaveLength(4);
     for (const gap of gaps(h.gateway.requests.map((request) => request.at)))
       expect(gap).toBeGreaterThanOrEqual(1000);
-    expect(h.outbox.counts()).toMatchObject({ pending: 0, deadLetter: 1 });
+    expect(h.outbox.counts()).toMatchObject({ pending: 0, deadLetter: 1, rateLimited: 0, superseded: 0 });
     expect(h.logs.entries().some((line) => line.level === 50 && line.msg === 'event dead letter')).toBe(true);
   });
 
@@ -328,10 +328,12 @@ describe('delivery after a crash', () => {
     const dataDir = await freshDir();
     const first = await startScriptedServer('/v3/events', () => 'hang');
     const run = spawnCrashChild(['deliver', dataDir, first.url]);
+    // The send does not wait for the append: wait for both, the gateway's copy and the child
+    // saying its append is durable (what a 202 would mean).
     const [sentBefore] = await waitFor(
-      'the child to send its event',
-      () => (first.requests.length > 0 ? first.requests : undefined),
-      () => ({ printed: run.printed() }),
+      'the child to send its event and report it durable',
+      () => (first.requests.length > 0 && run.printed().length > 0 ? first.requests : undefined),
+      () => ({ printed: run.printed(), sent: first.requests.length }),
       15_000,
     );
     // The gateway has the event; the process dies before any answer or finish write.
@@ -344,6 +346,6 @@ describe('delivery after a crash', () => {
     const [record] = await h.waitForRecords(1);
     expect(record).toMatchObject({ outcome: 'delivered', messageId, attempts: 1 });
     expect(h.gateway.requests.map((request) => parseSent(request.body).messageId)).toEqual([messageId]);
-    expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0 });
+    expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0, rateLimited: 0, superseded: 0 });
   }, 30_000);
 });
