@@ -112,7 +112,14 @@ describe('PressgateRelayCore', () => {
     expect(sent.event.endpoint.scope).toEqual({ type: 'BearerToken', token: 'Atza|access-1' });
     expect(h.events.map((event) => event.type)).toEqual(['link', 'gesture', 'delivery']);
     expect(h.events[1]).toMatchObject({ type: 'gesture', mapped: true, eventId: 'Button.DoublePush.1' });
-    expect(h.core.outboxCounts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0, rateLimited: 0, superseded: 0 });
+    expect(h.core.outboxCounts()).toEqual({
+      pending: 0,
+      delivered: 1,
+      expired: 0,
+      deadLetter: 0,
+      rateLimited: 0,
+      superseded: 0,
+    });
     expect(h.core.recentDeliveries()).toEqual([record]);
   });
 

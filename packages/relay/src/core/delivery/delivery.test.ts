@@ -47,7 +47,14 @@ describe('delivery', () => {
     const file = await readOutboxOnDisk(h.dataDir);
     expect(file.pending).toEqual([]);
     expect(file.rawText).not.toContain('Atza|');
-    expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0, rateLimited: 0, superseded: 0 });
+    expect(h.outbox.counts()).toEqual({
+      pending: 0,
+      delivered: 1,
+      expired: 0,
+      deadLetter: 0,
+      rateLimited: 0,
+      superseded: 0,
+    });
   });
 
   it('treats 204 as delivered', async () => {
@@ -346,6 +353,13 @@ describe('delivery after a crash', () => {
     const [record] = await h.waitForRecords(1);
     expect(record).toMatchObject({ outcome: 'delivered', messageId, attempts: 1 });
     expect(h.gateway.requests.map((request) => parseSent(request.body).messageId)).toEqual([messageId]);
-    expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0, rateLimited: 0, superseded: 0 });
+    expect(h.outbox.counts()).toEqual({
+      pending: 0,
+      delivered: 1,
+      expired: 0,
+      deadLetter: 0,
+      rateLimited: 0,
+      superseded: 0,
+    });
   }, 30_000);
 });
