@@ -16,17 +16,21 @@ const ok: Reply = { status: 202 };
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - (times[i] ?? 0));
 
 describe('delivery', () => {
-  it('writes the event to outbox.json before the first send, sends it with the token, and removes it', async () => {
+  it('has the event on disk once enqueue resolves (the send runs alongside), sends it with the token, and removes it', async () => {
     let onDiskAtSend: unknown;
+    let enqueued: Promise<void> = Promise.resolve();
     const h = await startDeliveryHarness({
       gateway: async () => {
+        // The answer waits for the append: what is on disk then is what a 202 promised.
+        await enqueued;
         const file = await readOutboxOnDisk(h.dataDir);
         onDiskAtSend = file.pending.map((entry: { messageId: string }) => entry.messageId);
         return ok;
       },
     });
     const entry = simpleEntry();
-    await h.delivery.enqueue(entry);
+    enqueued = h.delivery.enqueue(entry);
+    await enqueued;
     const [record] = await h.waitForRecords(1);
     expect(onDiskAtSend).toEqual([entry.messageId]);
     expect(record).toMatchObject({
