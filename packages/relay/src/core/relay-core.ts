@@ -25,10 +25,10 @@ import { eventTime } from './ingest/event-time.js';
 import { simpleEventEntry, unmappedRefusal } from './ingest/gesture-entry.js';
 import { Outbox } from './outbox/outbox.js';
 import type { PendingEntry } from './outbox/outbox-file.js';
-import { AnnouncedEndpoints } from './reports/announced-file.js';
+import { Announcer } from './reports/announcer.js';
 import { remoteToEndpoint } from './reports/remote-endpoint.js';
 import { connectivityOf, RemoteStatuses, type RemoteUpdate } from './reports/remote-statuses.js';
-import { changeReportEntry, diffEndpoints, discoveryReportEntries } from './reports/report-entries.js';
+import { changeReportEntry, diffEndpoints } from './reports/report-entries.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { LwaClient } from './tokens/lwa-client.js';
 import { TokenManager } from './tokens/token-manager.js';
@@ -61,11 +61,8 @@ export class PressgateRelayCore implements RelayCore {
   readonly #remotes: RemoteStatuses;
   #config: PressgateConfig;
   #endpoints: Map<string, DiscoveryEndpoint>;
-  readonly #announcedFile: AnnouncedEndpoints;
-  /** What Alexa was last told (AddOrUpdateReport/DeleteReport queued durably); loaded at start. */
-  #announced = new Map<string, DiscoveryEndpoint>();
-  /** Announcements run one after another. */
-  #announcing: Promise<void> = Promise.resolve();
+  /** AddOrUpdateReport/DeleteReport for what Alexa was not told yet, across restarts. */
+  readonly #announcer: Announcer;
   #running = false;
   #unsubscribeLink: (() => void) | undefined;
 
@@ -112,7 +109,14 @@ export class PressgateRelayCore implements RelayCore {
     });
     this.#endpoints = this.#endpointsOf(config);
     this.#remotes = new RemoteStatuses(config);
-    this.#announcedFile = new AnnouncedEndpoints(config.relay.dataDir);
+    this.#announcer = new Announcer({
+      dataDir: config.relay.dataDir,
+      logger: this.#logger,
+      canReport: () => this.#running && this.tokens.status().state === 'linked',
+      current: () => this.#endpoints,
+      enqueue: (entry) => this.#enqueue(entry),
+      now: () => this.#clock.now(),
+    });
   }
 
   /** Opens the token store and the outbox, then resumes pending events. Undoes itself on failure. */
@@ -123,7 +127,7 @@ export class PressgateRelayCore implements RelayCore {
       signal?.throwIfAborted();
       await this.#outbox.open();
       signal?.throwIfAborted();
-      await this.#loadAnnounced();
+      await this.#announcer.load();
     } catch (error) {
       await this.#outbox.close().catch(() => undefined);
       await this.tokens.stop().catch(() => undefined);
@@ -135,7 +139,7 @@ export class PressgateRelayCore implements RelayCore {
         this.#reportAllConnectivity().catch((error: unknown) => {
           this.#logger.error({ err: error }, 'could not queue the connectivity reports after linking');
         });
-        this.#announceDifference();
+        void this.#announcer.announce();
       }
     });
     this.#delivery.start();
@@ -149,15 +153,14 @@ export class PressgateRelayCore implements RelayCore {
       'relay core started',
     );
     // Config edited while the relay was down: tell Alexa now.
-    this.#announceDifference();
-    await this.#announcing;
+    await this.#announcer.announce();
   }
 
   /** Stops intake, waits (bounded) for sends in flight, flushes the outbox file. */
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    await this.#announcing;
+    await this.#announcer.settled();
     await this.#delivery.stop(this.#options.stopDrainMs ?? 5_000);
     await this.#gateway.close();
     await this.#outbox.close();
@@ -270,48 +273,7 @@ export class PressgateRelayCore implements RelayCore {
     this.#remotes.reset(config);
     this.#remotes.forgetReported(changes.removed);
     this.#logger.info({ changed: changes.changed.length, removed: changes.removed.length }, 'config updated');
-    this.#announceDifference();
-    await this.#announcing;
-  }
-
-  /** Reads what was last announced; the first start takes the current endpoints as announced. */
-  async #loadAnnounced(): Promise<void> {
-    const announced = await this.#announcedFile.read();
-    if (announced !== undefined) {
-      this.#announced = announced;
-      return;
-    }
-    this.#announced = new Map(this.#endpoints);
-    await this.#announcedFile.write(this.#announced);
-  }
-
-  /**
-   * Queues AddOrUpdateReport/DeleteReport for the difference between what Alexa was last told
-   * and the current endpoints (when running and linked), then records the new set. A crash
-   * between the two announces the difference again on the next start: a repeat, never a loss.
-   */
-  #announceDifference(): void {
-    this.#announcing = this.#announcing
-      .then(async () => {
-        if (!this.#running || this.tokens.status().state !== 'linked') return;
-        const current = new Map(this.#endpoints);
-        const changes = diffEndpoints(this.#announced, current);
-        if (changes.changed.length === 0 && changes.removed.length === 0) return;
-        this.#logger.info(
-          { changed: changes.changed.map((e) => e.endpointId), removed: changes.removed },
-          'announcing changed endpoints to Alexa',
-        );
-        const now = new Date(this.#clock.now()).toISOString();
-        for (const entry of discoveryReportEntries(changes, now)) await this.#enqueue(entry);
-        this.#announced = current;
-        await this.#announcedFile.write(current);
-      })
-      .catch((error: unknown) => {
-        this.#logger.error(
-          { err: error },
-          'could not announce the changed endpoints; retried on the next start',
-        );
-      });
+    await this.#announcer.announce();
   }
 
   async #enqueue(entry: PendingEntry): Promise<void> {
