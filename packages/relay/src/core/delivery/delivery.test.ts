@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   freshDir,
   gatewayError,
@@ -365,5 +366,37 @@ describe('delivery after a crash', () => {
       rateLimited: 0,
       superseded: 0,
     });
+  }, 30_000);
+});
+
+describe('delivery on a slow disk, then a crash', () => {
+  it('sends before the append is durable; killed before the append, the gateway has the event and nothing is resent', async () => {
+    const dataDir = await freshDir();
+    const gateway = await startScriptedServer('/v3/events', () => 'hang');
+    const journal = join(dataDir, 'outbox.journal');
+    // Every journal write waits 5 s before it even starts: a disk far slower than any SD card.
+    const slowDisk = ['-f', '-qq', '-o', '/dev/null', '-P', journal, '-e', 'trace=write,fdatasync'];
+    slowDisk.push('-e', 'inject=write,fdatasync:delay_enter=5000000');
+    const run = spawnCrashChild(['deliver-pid', dataDir, gateway.url], slowDisk);
+    const [sent] = await waitFor(
+      'the child to send its event',
+      () => (gateway.requests.length > 0 ? gateway.requests : undefined),
+      () => ({ printed: run.printed() }),
+      15_000,
+    );
+    // At the gateway, while its append is still waiting for the disk (enqueue has not resolved).
+    const printed = run.printed();
+    expect(printed).toHaveLength(1);
+    const pid = Number(printed[0]?.replace('pid ', ''));
+    process.kill(pid, 'SIGKILL');
+    await run.exited;
+    const messageId = parseSent(sent?.body ?? '{}').messageId;
+    // The append never reached the disk: no record of the event, and the gateway has it.
+    expect((await readOutboxOnDisk(dataDir)).pending).toEqual([]);
+    const h = await startDeliveryHarness({ gateway: () => ok, dataDir });
+    expect(h.outbox.pending()).toEqual([]);
+    expect(h.delivery.inFlight).toBe(0);
+    expect(gateway.requests.map((request) => parseSent(request.body).messageId)).toEqual([messageId]);
+    expect(h.gateway.requests).toEqual([]);
   }, 30_000);
 });
