@@ -74,8 +74,8 @@ export type AlexaRegion = z.infer<typeof AlexaRegion>;
  * at `perMinute`. Far above human pressing; it stops a stuck or chattering button.
  */
 export const AlexaRateLimit = z.strictObject({
-  burst: int('rateLimit.burst (events)', 1, 1000).default(20),
-  perMinute: int('rateLimit.perMinute (events per minute)', 1, 6000).default(120),
+  burst: int('rateLimit.burst (events)', 1, 10_000).default(20),
+  perMinute: int('rateLimit.perMinute (events per minute)', 1, 600_000).default(120),
 });
 export type AlexaRateLimit = z.infer<typeof AlexaRateLimit>;
 
