@@ -55,6 +55,7 @@ function ptyConfig(
       gatewayUrl: `${emulatorUrl}/v3/events`,
       lwaTokenUrl: `${emulatorUrl}/auth/o2/token`,
       maxEventAgeMs: 300_000,
+      rateLimit: { burst: 10_000, perMinute: 600_000 },
     },
     directives: { secret: DIRECTIVE_SECRET },
     remotes: [

@@ -267,6 +267,7 @@ export function relayConfig(dataDir: string, port: number, emulatorUrl: string, 
       gatewayUrl: `${emulatorUrl}/v3/events`,
       lwaTokenUrl: `${emulatorUrl}/auth/o2/token`,
       maxEventAgeMs: 300_000, // the largest allowed: a backlog must be measured, not expired
+      rateLimit: { burst: 10_000, perMinute: 600_000 }, // the largest allowed: a bench is no stuck button
     },
     directives: { secret: DIRECTIVE_SECRET },
     remotes: remotes.map(({ remoteId, endpointId, instance }) => ({

@@ -93,6 +93,7 @@ describe('parseConfigText', () => {
       clientId: ENV.CLIENT_ID,
       clientSecret: ENV.CLIENT_SECRET,
       maxEventAgeMs: 30_000,
+      rateLimit: { burst: 20, perMinute: 120 },
     });
     const remote = config.remotes[0];
     expect(remote?.serial).toEqual({ path: '/dev/ttyACM0', baudRate: 115_200 });

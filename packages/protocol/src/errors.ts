@@ -87,7 +87,7 @@ export const PRESSGATE_ERROR_CODES = {
   /** The durable outbox. */
   /** Directives over an outbound MQTT connection. */
   MQTT: ['ERR_MQTT_BUSY', 'ERR_MQTT_CREDENTIALS_READ', 'ERR_MQTT_NO_RESPONSE_TOPIC'],
-  OUTBOX: ['ERR_OUTBOX_EXPIRED'],
+  OUTBOX: ['ERR_OUTBOX_EXPIRED', 'ERR_OUTBOX_RATE_LIMITED'],
   /** The pseudo-terminal pair (socat). */
   PTY: ['ERR_PTY_SOCAT_FAILED', 'ERR_PTY_SOCAT_MISSING', 'ERR_PTY_TIMEOUT'],
   /** The relay's lifecycle. */

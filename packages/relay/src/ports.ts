@@ -55,7 +55,17 @@ export type IngestResult =
       message: string;
     };
 
-export type DeliveryOutcome = 'delivered' | 'expired' | 'dead_letter' | 'relink_required';
+/**
+ * `rate_limited`: a button event above its endpoint's alexa.rateLimit, never sent.
+ * `superseded`: a report replaced by a newer one for the same endpoints before it was sent.
+ */
+export type DeliveryOutcome =
+  | 'delivered'
+  | 'expired'
+  | 'dead_letter'
+  | 'relink_required'
+  | 'rate_limited'
+  | 'superseded';
 
 /** One finished (or abandoned) event, kept in a bounded record for status. */
 export type DeliveryRecord = {
@@ -76,7 +86,16 @@ export type DeliveryRecord = {
   finishedAt: string;
 };
 
-export type OutboxCounts = { pending: number; delivered: number; expired: number; deadLetter: number };
+export type OutboxCounts = {
+  pending: number;
+  delivered: number;
+  expired: number;
+  deadLetter: number;
+  /** Button events held back by the per-endpoint rate limit (never sent). */
+  rateLimited: number;
+  /** Reports replaced by newer ones before they were sent. */
+  superseded: number;
+};
 
 export type RemoteStatus = {
   id: string;

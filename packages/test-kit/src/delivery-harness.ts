@@ -18,6 +18,8 @@ export type DeliveryHarnessOptions = {
   requestTimeoutMs?: number;
   dataDir?: string;
   start?: boolean;
+  rateLimit?: { burst: number; perMinute: number };
+  maxInFlight?: number;
 };
 
 /** Real LWA + gateway servers, real files, the real token manager, outbox and delivery. */
@@ -54,6 +56,8 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions) {
     logger: logs.logger,
     onRecord: (record) => records.push(record),
     networkBackoffMs: { initial: 50, max: 200 },
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
   });
   onTestFinished(async () => {
     await delivery.stop(100);

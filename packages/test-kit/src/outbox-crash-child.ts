@@ -5,6 +5,8 @@
  *   burst <dataDir> <killAfter>   adds events in waves; prints each messageId once its add
  *                                 resolved; SIGKILLs itself after `killAfter` with adds in flight
  *   deliver <dataDir> <gatewayUrl>  enqueues one event and delivers it (the test kills it)
+ *   deliver-pid <dataDir> <gatewayUrl>  the same, printing `pid <n>` first (to kill node itself
+ *                                 when the child runs under strace)
  */
 import { writeSync } from 'node:fs';
 import { buildSimpleEvent, newMessageId, withScopeToken } from '@pressgate/protocol';
@@ -56,7 +58,8 @@ if (mode === 'burst') {
     setImmediate(wave);
   };
   wave();
-} else if (mode === 'deliver') {
+} else if (mode === 'deliver' || mode === 'deliver-pid') {
+  if (mode === 'deliver-pid') say(`pid ${process.pid}`);
   const delivery = new Delivery({
     outbox,
     tokens: {

@@ -40,7 +40,7 @@ export async function readOutboxOnDisk(dataDir: string): Promise<OutboxFile & { 
           pending: [],
           finished: [],
           failures: [],
-          totals: { delivered: 0, expired: 0, deadLetter: 0 },
+          totals: { delivered: 0, expired: 0, deadLetter: 0, rateLimited: 0, superseded: 0 },
         }
       : OutboxFile.parse(JSON.parse(snapshotText));
   const { lines } = parseJournal(journalFile, journalText, schemaParser(OutboxJournalLine));
@@ -49,12 +49,18 @@ export async function readOutboxOnDisk(dataDir: string): Promise<OutboxFile & { 
 }
 
 /** Runs the crash child; resolves with what it printed once it has exited (by its own SIGKILL or ours). */
-export function spawnCrashChild(args: string[]): {
+export function spawnCrashChild(
+  args: string[],
+  /** strace options to run the child under (e.g. a syscall delay: a slow disk); none by default. */
+  strace?: string[],
+): {
   child: ChildProcess;
   printed: () => string[];
   exited: Promise<NodeJS.Signals | null>;
 } {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD, ...args], {
+  const node = [process.execPath, '--conditions=source', '--import', 'tsx', CHILD, ...args];
+  const [command, ...rest] = strace === undefined ? node : ['strace', ...strace, '--', ...node];
+  const child = spawn(command as string, rest, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

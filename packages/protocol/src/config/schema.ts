@@ -97,10 +97,24 @@ export const AlexaRegion = z.enum(['NA', 'EU', 'FE', 'auto'], {
 });
 export type AlexaRegion = z.infer<typeof AlexaRegion>;
 
+/**
+ * Button events per endpoint that may reach Amazon: a token bucket of `burst` events, refilled
+ * at `perMinute`. Far above human pressing; it stops a stuck or chattering button.
+ */
+export const AlexaRateLimit = z.strictObject({
+  burst: int('rateLimit.burst (events)', 1, 10_000)
+    .default(20)
+    .meta({ description: 'Button events one endpoint may send at once before the limit holds them back.' }),
+  perMinute: int('rateLimit.perMinute (events per minute)', 1, 600_000)
+    .default(120)
+    .meta({ description: 'Rate at which the bucket refills, in button events per minute.' }),
+});
+export type AlexaRateLimit = z.infer<typeof AlexaRateLimit>;
+
 export const AlexaConfig = z.strictObject({
   region: AlexaRegion.default('NA').meta({
     description:
-      'Region of the Alexa event gateway: NA (North America), EU (Europe, India) or FE (Far East).',
+      'Region of the Alexa event gateway: NA (North America), EU (Europe, India), FE (Far East), or auto (find it on the first send after linking).',
   }),
   clientId: secret("the skill's Alexa Client Id", 1).meta({
     description:
@@ -119,6 +133,10 @@ export const AlexaConfig = z.strictObject({
   maxEventAgeMs: int('maxEventAgeMs (ms)', 1000, 300_000).default(30_000).meta({
     description:
       'An event not delivered within this many ms of the press is dropped as expired, so a late press never fires a routine.',
+  }),
+  rateLimit: AlexaRateLimit.default({ burst: 20, perMinute: 120 }).meta({
+    description:
+      'Token bucket per endpoint for button events reaching Amazon: burst events at once, refilled at perMinute.',
   }),
 });
 export type AlexaConfig = z.infer<typeof AlexaConfig>;

@@ -112,7 +112,14 @@ describe('PressgateRelayCore', () => {
     expect(sent.event.endpoint.scope).toEqual({ type: 'BearerToken', token: 'Atza|access-1' });
     expect(h.events.map((event) => event.type)).toEqual(['link', 'gesture', 'delivery']);
     expect(h.events[1]).toMatchObject({ type: 'gesture', mapped: true, eventId: 'Button.DoublePush.1' });
-    expect(h.core.outboxCounts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0 });
+    expect(h.core.outboxCounts()).toEqual({
+      pending: 0,
+      delivered: 1,
+      expired: 0,
+      deadLetter: 0,
+      rateLimited: 0,
+      superseded: 0,
+    });
     expect(h.core.recentDeliveries()).toEqual([record]);
   });
 
@@ -299,6 +306,43 @@ describe('PressgateRelayCore', () => {
       'living-room-remote',
       'kitchen-remote',
     ]);
+  });
+
+  it('announces on start what the config changed while the relay was down, from the persisted announced set', async () => {
+    const hall = remote('hall', 'hall-remote', '0d6f3b2e-7c10-4c1e-9a55-4f0c8a3e2b7d');
+    const first = await startCore({
+      link: true,
+      remotes: [remote('living-room', 'living-room-remote'), hall],
+    });
+    // Linking announces nothing new: the first start recorded the config's endpoints as announced.
+    await first.core.stop();
+    expect(first.gateway.requests).toHaveLength(0);
+    const announced = JSON.parse(await readFile(join(first.dataDir, 'announced.json'), 'utf8'));
+    expect(Object.keys(announced.endpoints)).toEqual(['living-room-remote', 'hall-remote']);
+
+    // Edited while down: hall removed, kitchen added. The tokens in the data dir keep it linked.
+    const kitchen = remote('kitchen', 'kitchen-remote', '9b2d7c1e-3f4a-4b5c-8d6e-7f8091a2b3c4');
+    const second = await startCore({
+      dataDir: first.dataDir,
+      remotes: [remote('living-room', 'living-room-remote'), kitchen],
+    });
+    await second.deliveries(2);
+    const [add, remove] = bodies(second.gateway.requests);
+    expect(add.event.header.name).toBe('AddOrUpdateReport');
+    expect(add.event.payload.endpoints.map((e: { endpointId: string }) => e.endpointId)).toEqual([
+      'kitchen-remote',
+    ]);
+    expect(remove.event.header.name).toBe('DeleteReport');
+    expect(remove.event.payload.endpoints).toEqual([{ endpointId: 'hall-remote' }]);
+    await second.core.stop();
+
+    // Announced once: the next start has nothing to say.
+    const third = await startCore({
+      dataDir: first.dataDir,
+      remotes: [remote('living-room', 'living-room-remote'), kitchen],
+    });
+    await third.core.stop();
+    expect(third.gateway.requests).toHaveLength(0);
   });
 
   it('stop waits a bounded time for a hung send, keeps the event pending on disk, and refuses ingest', async () => {

@@ -25,9 +25,10 @@ import { eventTime } from './ingest/event-time.js';
 import { simpleEventEntry, unmappedRefusal } from './ingest/gesture-entry.js';
 import { Outbox } from './outbox/outbox.js';
 import type { PendingEntry } from './outbox/outbox-file.js';
+import { Announcer } from './reports/announcer.js';
 import { remoteToEndpoint } from './reports/remote-endpoint.js';
 import { connectivityOf, RemoteStatuses, type RemoteUpdate } from './reports/remote-statuses.js';
-import { changeReportEntry, diffEndpoints, discoveryReportEntries } from './reports/report-entries.js';
+import { changeReportEntry, diffEndpoints } from './reports/report-entries.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { LwaClient } from './tokens/lwa-client.js';
 import { TokenManager } from './tokens/token-manager.js';
@@ -62,6 +63,8 @@ export class PressgateRelayCore implements RelayCore {
   readonly #remotes: RemoteStatuses;
   #config: PressgateConfig;
   #endpoints: Map<string, DiscoveryEndpoint>;
+  /** AddOrUpdateReport/DeleteReport for what Alexa was not told yet, across restarts. */
+  readonly #announcer: Announcer;
   #running = false;
   #unsubscribeLink: (() => void) | undefined;
 
@@ -105,12 +108,21 @@ export class PressgateRelayCore implements RelayCore {
       gateway: this.#gateway,
       withScopeToken: scopedCopy,
       maxEventAgeMs: config.alexa.maxEventAgeMs,
+      rateLimit: config.alexa.rateLimit,
       logger,
       ...clock,
       onRecord: (record) => this.#emit({ type: 'delivery', record }),
     });
     this.#endpoints = this.#endpointsOf(config);
     this.#remotes = new RemoteStatuses(config);
+    this.#announcer = new Announcer({
+      dataDir: config.relay.dataDir,
+      logger: this.#logger,
+      canReport: () => this.#running && this.tokens.status().state === 'linked',
+      current: () => this.#endpoints,
+      enqueue: (entry) => this.#enqueue(entry),
+      now: () => this.#clock.now(),
+    });
   }
 
   /** Opens the token store and the outbox, then resumes pending events. Undoes itself on failure. */
@@ -122,6 +134,7 @@ export class PressgateRelayCore implements RelayCore {
       await this.#outbox.open();
       signal?.throwIfAborted();
       await this.#gateway.start();
+      await this.#announcer.load();
     } catch (error) {
       await this.#outbox.close().catch(() => undefined);
       await this.tokens.stop().catch(() => undefined);
@@ -134,6 +147,7 @@ export class PressgateRelayCore implements RelayCore {
         this.#reportAllConnectivity().catch((error: unknown) => {
           this.#logger.error({ err: error }, 'could not queue the connectivity reports after linking');
         });
+        void this.#announcer.announce();
       }
     });
     this.#delivery.start();
@@ -146,12 +160,15 @@ export class PressgateRelayCore implements RelayCore {
       },
       'relay core started',
     );
+    // Config edited while the relay was down: tell Alexa now.
+    await this.#announcer.announce();
   }
 
   /** Stops intake, waits (bounded) for sends in flight, flushes the outbox file. */
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
+    await this.#announcer.settled();
     await this.#delivery.stop(this.#options.stopDrainMs ?? 5_000);
     await this.#gateway.close();
     await this.#outbox.close();
@@ -264,9 +281,7 @@ export class PressgateRelayCore implements RelayCore {
     this.#remotes.reset(config);
     this.#remotes.forgetReported(changes.removed);
     this.#logger.info({ changed: changes.changed.length, removed: changes.removed.length }, 'config updated');
-    if (!this.#running || this.tokens.status().state !== 'linked') return;
-    const now = new Date(this.#clock.now()).toISOString();
-    for (const entry of discoveryReportEntries(changes, now)) await this.#enqueue(entry);
+    await this.#announcer.announce();
   }
 
   async #enqueue(entry: PendingEntry): Promise<void> {

@@ -8,12 +8,14 @@ export type Finished = Omit<
   'messageId' | 'endpointId' | 'eventId' | 'createdAt' | 'finishedAt' | 'latencyMs'
 >;
 
-const LEVEL: Record<DeliveryOutcome, 'info' | 'error'> = {
+const LEVEL: Record<DeliveryOutcome, 'info' | 'warn' | 'error'> = {
   delivered: 'info',
   expired: 'error',
   dead_letter: 'error',
   relink_required: 'error',
-};
+  rate_limited: 'warn',
+  superseded: 'info',
+} as const;
 
 /** The record kept for a finished entry; latency counts from when it was enqueued. */
 export function toDeliveryRecord(entry: OutboxEntry, finished: Finished, now: number): DeliveryRecord {

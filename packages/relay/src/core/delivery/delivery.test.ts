@@ -1,13 +1,10 @@
 import {
-  freshDir,
   gatewayError,
   parseSent,
   type Reply,
   readOutboxOnDisk,
   simpleEntry,
-  spawnCrashChild,
   startDeliveryHarness,
-  startScriptedServer,
   waitFor,
 } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -16,17 +13,21 @@ const ok: Reply = { status: 202 };
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - (times[i] ?? 0));
 
 describe('delivery', () => {
-  it('writes the event to outbox.json before the first send, sends it with the token, and removes it', async () => {
+  it('has the event on disk once enqueue resolves (the send runs alongside), sends it with the token, and removes it', async () => {
     let onDiskAtSend: unknown;
+    let enqueued: Promise<void> = Promise.resolve();
     const h = await startDeliveryHarness({
       gateway: async () => {
+        // The answer waits for the append: what is on disk then is what a 202 promised.
+        await enqueued;
         const file = await readOutboxOnDisk(h.dataDir);
         onDiskAtSend = file.pending.map((entry: { messageId: string }) => entry.messageId);
         return ok;
       },
     });
     const entry = simpleEntry();
-    await h.delivery.enqueue(entry);
+    enqueued = h.delivery.enqueue(entry);
+    await enqueued;
     const [record] = await h.waitForRecords(1);
     expect(onDiskAtSend).toEqual([entry.messageId]);
     expect(record).toMatchObject({
@@ -47,7 +48,14 @@ describe('delivery', () => {
     const file = await readOutboxOnDisk(h.dataDir);
     expect(file.pending).toEqual([]);
     expect(file.rawText).not.toContain('Atza|');
-    expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0 });
+    expect(h.outbox.counts()).toEqual({
+      pending: 0,
+      delivered: 1,
+      expired: 0,
+      deadLetter: 0,
+      rateLimited: 0,
+      superseded: 0,
+    });
   });
 
   it('treats 204 as delivered', async () => {
@@ -96,7 +104,7 @@ describe('delivery', () => {
     expect(h.gateway.requests).toHaveLength(4);
     for (const gap of gaps(h.gateway.requests.map((request) => request.at)))
       expect(gap).toBeGreaterThanOrEqual(1000);
-    expect(h.outbox.counts()).toMatchObject({ pending: 0, deadLetter: 1 });
+    expect(h.outbox.counts()).toMatchObject({ pending: 0, deadLetter: 1, rateLimited: 0, superseded: 0 });
     expect(h.logs.entries().some((line) => line.level === 50 && line.msg === 'event dead letter')).toBe(true);
   });
 
@@ -320,29 +328,4 @@ describe('delivery', () => {
     );
     expect(h.records.every((record) => record.outcome === 'delivered')).toBe(true);
   });
-});
-
-describe('delivery after a crash', () => {
-  it('resends an event with its original messageId when the process died between send and finish', async () => {
-    const dataDir = await freshDir();
-    const first = await startScriptedServer('/v3/events', () => 'hang');
-    const run = spawnCrashChild(['deliver', dataDir, first.url]);
-    const [sentBefore] = await waitFor(
-      'the child to send its event',
-      () => (first.requests.length > 0 ? first.requests : undefined),
-      () => ({ printed: run.printed() }),
-      15_000,
-    );
-    // The gateway has the event; the process dies before any answer or finish write.
-    run.child.kill('SIGKILL');
-    expect(await run.exited).toBe('SIGKILL');
-    const messageId = parseSent(sentBefore?.body ?? '{}').messageId;
-    expect(run.printed()).toEqual([messageId]);
-    expect((await readOutboxOnDisk(dataDir)).pending.map((entry) => entry.messageId)).toEqual([messageId]);
-    const h = await startDeliveryHarness({ gateway: () => ok, dataDir });
-    const [record] = await h.waitForRecords(1);
-    expect(record).toMatchObject({ outcome: 'delivered', messageId, attempts: 1 });
-    expect(h.gateway.requests.map((request) => parseSent(request.body).messageId)).toEqual([messageId]);
-    expect(h.outbox.counts()).toEqual({ pending: 0, delivered: 1, expired: 0, deadLetter: 0 });
-  }, 30_000);
 });

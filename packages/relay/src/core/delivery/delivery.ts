@@ -5,9 +5,12 @@ import { ageOrigin } from '../ingest/event-time.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { OutboxEntry } from '../outbox/outbox-file.js';
 import { type Clock, systemClock } from '../shared/clock.js';
+import { insertByTime, isButtonEvent, isStateReport, laneOf, supersedes } from './delivery-lanes.js';
 import { type Finished, logDeliveryRecord, toDeliveryRecord } from './delivery-record.js';
 import { type AccessTokenSource, type EventSender, EventTrip } from './event-trip.js';
+import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { SendSlots } from './send-slots.js';
 
 export type DeliveryOptions = {
   outbox: Outbox;
@@ -15,32 +18,49 @@ export type DeliveryOptions = {
   gateway: EventSender;
   /** Puts the access token into the stored (token-free) message. */
   withScopeToken: (message: Record<string, unknown>, token: string) => unknown;
-  /** Events older than this (from their createdAt) are expired, never sent. */
+  /** Button events older than this (from their createdAt) are expired, never sent. Reports never expire. */
   maxEventAgeMs: number;
+  /** Gateway requests in flight at once across all lanes; default 16. */
+  maxInFlight?: number;
+  /** Button events per endpoint: a token bucket; default burst 20, 120 per minute. */
+  rateLimit?: RateLimit;
   logger: Logger;
   clock?: Clock;
   onRecord?: (record: DeliveryRecord) => void;
 } & Partial<RetryPolicy>;
 
+const DEFAULT_MAX_IN_FLIGHT = 16;
+
 /**
- * Sends outbox entries to the gateway: one in flight per endpoint (in order),
- * different endpoints in parallel, with the retry policy of docs/architecture.md, "Delivery and
- * ordering": a token, a send, and what the answer means, until the event has an outcome.
+ * Sends outbox entries to the gateway with the retry policy of docs/architecture.md, "Delivery
+ * and ordering": a token, a send, and what the answer means, until the entry has an outcome.
  *
- * Once the gateway has answered an event, the next event of that endpoint is sent
- * at once; the finish write (removing the event from the outbox, keeping its record)
- * goes to the outbox's next group commit and may lag behind. The order of SENDS per
- * endpoint is what is kept. If the process dies after a send and before its finish
- * is on disk, the event is still pending on restart and is sent again with its
- * original messageId: delivery is at-least-once, and Amazon drops the duplicate by
- * messageId. `onRecord` (and the record in status) follows the finish write.
+ * Ordering guarantee. Entries travel in lanes (see delivery-lanes.ts): one per button instance,
+ * one per endpoint's connectivity reports, one for discovery reports. Within a lane one entry is
+ * in flight at a time, in event-time order (ties in ingest order): the next is sent once the
+ * gateway answered the previous one. Lanes never wait for each other, only for a free slot of
+ * the `maxInFlight` bound on requests at the gateway. Nothing is promised between lanes.
+ *
+ * Durable without waiting: `enqueue` starts the send at once and resolves when the outbox
+ * append is durable (the 202); the two run side by side. If the gateway accepts the event
+ * before its append is durable and the process dies, the event is delivered and not in the
+ * journal: nothing is lost. If the append became durable and the send was cut, the event is
+ * pending on restart and is sent again with its original messageId: at most one duplicate per
+ * crash, which Amazon drops by messageId. The finish write (removing the entry, keeping its
+ * record) goes to the outbox's next group commit and may lag behind the next send.
+ *
+ * Reports are state: they never expire, and a newer report for the same endpoints replaces an
+ * older one still waiting in its lane (recorded `superseded`). Button events above the
+ * per-endpoint rate limit are not sent and are recorded `rate_limited`.
  */
 export class Delivery {
   readonly #options: DeliveryOptions;
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #policy: RetryPolicy;
-  readonly #queues = new Map<string, OutboxEntry[]>();
+  readonly #slots: SendSlots;
+  readonly #limiter: RateLimiter;
+  readonly #lanes = new Map<string, OutboxEntry[]>();
   readonly #workers = new Map<string, Promise<void>>();
   /** Finish writes not yet on disk; stop waits for them. */
   readonly #finishing = new Set<Promise<void>>();
@@ -49,8 +69,6 @@ export class Delivery {
   /** Aborts in-flight sends once the stop bound has passed. */
   #sendAbort = new AbortController();
   #running = false;
-  /** Bumped by every start: a kick-off deferred before a stop/start pair is dropped (start resumed it). */
-  #generation = 0;
 
   constructor(options: DeliveryOptions) {
     this.#options = options;
@@ -61,39 +79,41 @@ export class Delivery {
       maxResends: options.maxResends ?? DEFAULT_RETRY_POLICY.maxResends,
       networkBackoffMs: options.networkBackoffMs ?? DEFAULT_RETRY_POLICY.networkBackoffMs,
     };
+    this.#slots = new SendSlots(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    this.#limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
   }
 
   /** Resumes the entries already in the (open) outbox, with their original messageId. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#generation += 1;
     this.#waitAbort = new AbortController();
     this.#sendAbort = new AbortController();
-    // Every send or wait in flight (one per endpoint) listens: no leak warning past ten endpoints.
+    // Every send or wait in flight listens: no leak warning past ten lanes.
     setMaxListeners(0, this.#sendAbort.signal, this.#waitAbort.signal);
     const pending = this.#options.outbox.pending();
     if (pending.length > 0) this.#logger.info({ pending: pending.length }, 'resuming pending events');
-    for (const entry of pending) this.#schedule(entry);
+    for (const entry of [...pending]) this.#schedule(entry);
   }
 
   /**
-   * Writes the entry to the outbox, then schedules it. Resolves once it is durable.
-   *
-   * The send starts on the next turn of the event loop (setImmediate, in enqueue order, so the
-   * order per endpoint holds): the caller's answer (the 202) is written first, and the send's
-   * work (token, serialising, the gateway write) runs while the listener reads it, instead of
-   * in front of it.
+   * Writes the entry to the outbox and starts its send at once; resolves once the entry is
+   * durable (the send does not wait for the disk, the caller's answer does). If the write
+   * fails, the entry is taken out of its lane unless its send already started.
    */
   async enqueue(entry: OutboxEntry): Promise<void> {
-    await this.#options.outbox.add(entry);
-    if (!this.#running) return;
-    const generation = this.#generation;
-    setImmediate(() => {
-      if (this.#running && this.#generation === generation) this.#schedule(entry);
-    });
+    const durable = this.#options.outbox.add(entry);
+    // add() queued the line synchronously or threw (rejected) before: schedule only a queued one.
+    if (this.#running && this.#options.outbox.isOpen) this.#schedule(entry);
+    try {
+      await durable;
+    } catch (error) {
+      this.#withdraw(entry);
+      throw error;
+    }
   }
 
+  /** Lanes with an entry on its way (sending, or waiting for a retry or a link). */
   get inFlight(): number {
     return this.#workers.size;
   }
@@ -108,46 +128,91 @@ export class Delivery {
     await Promise.allSettled(workers);
     clearTimeout(timer);
     await Promise.allSettled([...this.#finishing]);
-    this.#queues.clear();
+    this.#lanes.clear();
   }
 
   #schedule(entry: OutboxEntry): void {
-    const key = entry.queue ?? entry.endpointId;
-    let queue = this.#queues.get(key);
-    if (queue === undefined) {
-      queue = [];
-      this.#queues.set(key, queue);
+    if (isButtonEvent(entry) && !this.#limiter.take(entry.endpointId, this.#clock.now())) {
+      const { burst, perMinute } = this.#limiter.limit;
+      this.#record(entry, {
+        outcome: 'rate_limited',
+        attempts: 0,
+        code: 'ERR_OUTBOX_RATE_LIMITED',
+        description: `more than ${burst} events at once or ${perMinute} per minute for this endpoint (alexa.rateLimit)`,
+      });
+      return;
     }
-    queue.push(entry);
+    const key = laneOf(entry);
+    let lane = this.#lanes.get(key);
+    if (lane === undefined) {
+      lane = [];
+      this.#lanes.set(key, lane);
+    }
+    const busy = this.#workers.has(key) ? 1 : 0;
+    if (isStateReport(entry)) this.#supersedeIn(lane, entry, busy);
+    insertByTime(lane, entry, busy);
     if (!this.#workers.has(key)) {
-      const worker = this.#drain(key, queue).finally(() => this.#workers.delete(key));
+      const worker = this.#drain(key, lane).finally(() => this.#workers.delete(key));
       this.#workers.set(key, worker);
     }
   }
 
-  async #drain(key: string, queue: OutboxEntry[]): Promise<void> {
-    for (let entry = queue[0]; entry !== undefined && this.#running; entry = queue[0]) {
+  /** Older reports still waiting in the lane that `newer` covers are finished as superseded. */
+  #supersedeIn(lane: OutboxEntry[], newer: OutboxEntry, fixed: number): void {
+    for (let index = lane.length - 1; index >= fixed; index -= 1) {
+      const older = lane[index] as OutboxEntry;
+      if (!supersedes(newer, older)) continue;
+      lane.splice(index, 1);
+      this.#record(older, {
+        outcome: 'superseded',
+        attempts: 0,
+        description: `replaced by the newer ${newer.eventId} ${newer.messageId} before it was sent`,
+      });
+    }
+  }
+
+  /** Takes a not-yet-sent entry back out of its lane (its outbox write failed). */
+  #withdraw(entry: OutboxEntry): void {
+    const key = laneOf(entry);
+    const lane = this.#lanes.get(key);
+    if (lane === undefined) return;
+    const index = lane.indexOf(entry);
+    if (index > 0 || (index === 0 && !this.#workers.has(key))) lane.splice(index, 1);
+  }
+
+  async #drain(key: string, lane: OutboxEntry[]): Promise<void> {
+    // The worker starts on its own turn: entries scheduled together are sorted before the first goes.
+    await Promise.resolve();
+    for (let entry = lane[0]; entry !== undefined && this.#running; entry = lane[0]) {
       const current = entry;
-      const failed = (error: unknown): void => {
-        this.#logger.error(
-          { err: error, messageId: current.messageId, endpointId: key },
-          'delivery failed unexpectedly; the event stays in the outbox until the next start',
-        );
-      };
       try {
         const finished = await this.#deliver(current);
         if (finished === undefined) return;
-        // Not awaited: the next event of this endpoint goes out while this one's finish is written.
-        const finishing = this.#finish(current, finished)
-          .catch(failed)
-          .finally(() => this.#finishing.delete(finishing));
-        this.#finishing.add(finishing);
+        // Not awaited: the next event of this lane goes out while this one's finish is written.
+        this.#record(current, finished);
       } catch (error) {
-        failed(error);
+        this.#failed(error, current);
       }
-      queue.shift();
+      // The entry may have been withdrawn meanwhile: remove it, not whatever is first now.
+      const index = lane.indexOf(current);
+      if (index >= 0) lane.splice(index, 1);
     }
-    if (queue.length === 0) this.#queues.delete(key);
+    if (lane.length === 0 && this.#lanes.get(key) === lane) this.#lanes.delete(key);
+  }
+
+  #failed(error: unknown, entry: OutboxEntry): void {
+    this.#logger.error(
+      { err: error, messageId: entry.messageId, endpointId: entry.endpointId },
+      'delivery failed unexpectedly; the event stays in the outbox until the next start',
+    );
+  }
+
+  /** Writes the outcome (not awaited by the caller; stop waits for it). */
+  #record(entry: OutboxEntry, finished: Finished): void {
+    const finishing = this.#finish(entry, finished)
+      .catch((error: unknown) => this.#failed(error, entry))
+      .finally(() => this.#finishing.delete(finishing));
+    this.#finishing.add(finishing);
   }
 
   /** The event's outcome; undefined when stopped before one (the entry then stays pending). */
@@ -164,9 +229,10 @@ export class Delivery {
         isRunning: () => this.#running,
         waitSignal: this.#waitAbort.signal,
         sendSignal: this.#sendAbort.signal,
+        slots: this.#slots,
       },
       entry,
-      ageOrigin(entry),
+      isStateReport(entry) ? Number.POSITIVE_INFINITY : ageOrigin(entry),
     );
     return trip.run();
   }

@@ -6,6 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { answerDetails, expiredOutcome, type Finished, type LastAnswer } from './delivery-record.js';
 import type { GatewayResult } from './gateway-client.js';
 import { backoffMs, lastAnswerOf, noAnswerOf, type RetryPolicy } from './retry-policy.js';
+import type { SendSlots } from './send-slots.js';
 
 /** What delivery needs from the token manager. */
 export interface AccessTokenSource {
@@ -40,7 +41,12 @@ export type TripDeps = {
   waitSignal: AbortSignal;
   /** Aborts sends in flight once the stop bound has passed. */
   sendSignal: AbortSignal;
+  /** The bound on gateway requests in flight across all lanes. */
+  slots: SendSlots;
 };
+
+/** Longest single wait for a link: an entry without a deadline (a report) looks again after it. */
+const LINK_WAIT_MS = 60_000;
 
 /** After a try: go round again, stop (the entry stays pending), or the event's outcome. */
 type Next = 'again' | 'stopped' | Finished;
@@ -110,14 +116,15 @@ export class EventTrip {
 
   /** One send within the time the event has left, and what to do after it. */
   async #attempt(token: string): Promise<Next> {
-    const { clock, gateway, withScopeToken, sendSignal } = this.#deps;
+    const { clock, gateway, withScopeToken, sendSignal, slots } = this.#deps;
     // Checked again right before the attempt: getting a token may have taken a while.
     const remainingMs = this.#deadline - clock.now();
     if (remainingMs <= 0) return 'again';
     this.#attempts += 1;
     // The request may not outlive the event: an answer after the deadline would be a late send.
     const message = withScopeToken(this.#entry.message, token);
-    const result = await gateway.send(message, token, sendSignal, remainingMs);
+    const timeoutMs = Number.isFinite(remainingMs) ? remainingMs : undefined;
+    const result = await slots.run(() => gateway.send(message, token, sendSignal, timeoutMs));
     if (result.kind === 'aborted') return 'stopped';
     if (result.kind === 'network') {
       this.#last = noAnswerOf(result);
@@ -182,7 +189,8 @@ export class EventTrip {
     const changed = new AbortController();
     const unsubscribe = this.#deps.tokens.onLinkChange(() => changed.abort());
     try {
-      await this.#sleepUntil(this.#deadline, AbortSignal.any([changed.signal, this.#deps.waitSignal]));
+      const until = Math.min(this.#deadline, this.#deps.clock.now() + LINK_WAIT_MS);
+      await this.#sleepUntil(until, AbortSignal.any([changed.signal, this.#deps.waitSignal]));
     } finally {
       unsubscribe();
     }

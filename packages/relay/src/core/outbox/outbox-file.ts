@@ -32,7 +32,7 @@ const DeliveryRecordSchema = z.object({
   messageId: z.string(),
   endpointId: z.string(),
   eventId: z.string(),
-  outcome: z.enum(['delivered', 'expired', 'dead_letter', 'relink_required']),
+  outcome: z.enum(['delivered', 'expired', 'dead_letter', 'relink_required', 'rate_limited', 'superseded']),
   status: z.number().optional(),
   code: z.string().optional(),
   description: z.string().optional(),
@@ -55,6 +55,9 @@ export const OutboxFile = z.object({
     delivered: z.number(),
     expired: z.number(),
     deadLetter: z.number(),
+    /** Absent in files written before these outcomes existed. */
+    rateLimited: z.number().default(0),
+    superseded: z.number().default(0),
   }),
 });
 export type OutboxFile = z.infer<typeof OutboxFile>;
@@ -74,7 +77,7 @@ export const emptyFile = (): OutboxFile => ({
   pending: [],
   finished: [],
   failures: [],
-  totals: { delivered: 0, expired: 0, deadLetter: 0 },
+  totals: { delivered: 0, expired: 0, deadLetter: 0, rateLimited: 0, superseded: 0 },
 });
 
 /**
@@ -109,12 +112,18 @@ export function applyFinish(
   if (index >= 0) data.pending.splice(index, 1);
   data.finished.push(record);
   if (data.finished.length > recordLimit) data.finished.splice(0, data.finished.length - recordLimit);
+  if (record.outcome === 'superseded') {
+    // Not a failure: the newer report carries the same state.
+    data.totals.superseded += 1;
+    return;
+  }
   if (record.outcome !== 'delivered') {
     data.failures.push(record);
     if (data.failures.length > failureLimit) data.failures.splice(0, data.failures.length - failureLimit);
   }
   if (record.outcome === 'delivered') data.totals.delivered += 1;
   else if (record.outcome === 'expired') data.totals.expired += 1;
+  else if (record.outcome === 'rate_limited') data.totals.rateLimited += 1;
   else data.totals.deadLetter += 1;
 }
 

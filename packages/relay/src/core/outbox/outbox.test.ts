@@ -76,7 +76,14 @@ describe('outbox', () => {
     for (const entry of entries.slice(3)) await outbox.finish(finished(entry, 'delivered'));
     expect(outbox.records().map((record) => record.outcome)).toEqual(Array(5).fill('delivered'));
     expect(ids(outbox.failures() as unknown as OutboxEntry[])).toEqual([e2.messageId, e1.messageId]);
-    expect(outbox.counts()).toEqual({ pending: 0, delivered: 20, expired: 2, deadLetter: 1 });
+    expect(outbox.counts()).toEqual({
+      pending: 0,
+      delivered: 20,
+      expired: 2,
+      deadLetter: 1,
+      rateLimited: 0,
+      superseded: 0,
+    });
     await outbox.close();
     const reopened = await openOutbox(dataDir, { recordLimit: 5, failureLimit: 2 });
     expect(ids(reopened.outbox.failures() as unknown as OutboxEntry[])).toEqual([e2.messageId, e1.messageId]);
@@ -106,7 +113,14 @@ describe('outbox', () => {
     expect(file.pending).toHaveLength(119);
     const reopened = await openOutbox(dataDir);
     expect(ids(reopened.outbox.pending())).toEqual(ids(entries.slice(1)));
-    expect(reopened.outbox.counts()).toEqual({ pending: 119, delivered: 1, expired: 0, deadLetter: 0 });
+    expect(reopened.outbox.counts()).toEqual({
+      pending: 119,
+      delivered: 1,
+      expired: 0,
+      deadLetter: 0,
+      rateLimited: 0,
+      superseded: 0,
+    });
     expect(reopened.outbox.records()).toEqual([record]);
   });
 
@@ -180,7 +194,7 @@ describe('outbox', () => {
       seq: 3,
       pending: [b],
       finished: [delivered(a)],
-      totals: { delivered: 1, expired: 0, deadLetter: 0 },
+      totals: { delivered: 1, expired: 0, deadLetter: 0, rateLimited: 0, superseded: 0 },
     };
     await writeFile(join(dataDir, OUTBOX_FILE), JSON.stringify(snapshot));
     await writeFile(
@@ -189,6 +203,13 @@ describe('outbox', () => {
     );
     const { outbox } = await openOutbox(dataDir);
     expect(ids(outbox.pending())).toEqual([b.messageId, c.messageId]);
-    expect(outbox.counts()).toEqual({ pending: 2, delivered: 1, expired: 0, deadLetter: 0 });
+    expect(outbox.counts()).toEqual({
+      pending: 2,
+      delivered: 1,
+      expired: 0,
+      deadLetter: 0,
+      rateLimited: 0,
+      superseded: 0,
+    });
   });
 });
