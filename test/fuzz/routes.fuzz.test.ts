@@ -278,8 +278,8 @@ describe('relay HTTP routes under fuzz (fast-check)', () => {
     expect(response.status).toBeLessThan(500);
   });
 
-  // Known open: issue 10, "Only this box's pages may drive it" -- no Host or Origin check on
-  // /v1/gestures, /v1/status, /v1/stream, /metrics. The fix flips these to `it`.
+  // Issue 10, "Only this box's pages may drive it": a forged Host, a foreign Origin or a
+  // cross-site fetch is refused on every route that reads or drives the relay.
   const FOREIGN: { path: string; method: Method; body?: string }[] = [
     { path: '/v1/status', method: 'GET' },
     { path: '/metrics', method: 'GET' },
@@ -295,7 +295,7 @@ describe('relay HTTP routes under fuzz (fast-check)', () => {
     ['a foreign Origin', { host: '127.0.0.1', origin: 'http://evil.example' }],
     ['Sec-Fetch-Site: cross-site', { host: '127.0.0.1', 'sec-fetch-site': 'cross-site' }],
   ] as const) {
-    it.fails(`refuses ${name} on every route that reads or drives the relay (issue 10: foreign Host/Origin)`, async () => {
+    it(`refuses ${name} on every route that reads or drives the relay (issue 10: foreign Host/Origin)`, async () => {
       const relay = await startFuzzRelay();
       for (const route of FOREIGN) {
         const response = await relay.relay.app.inject({

@@ -137,6 +137,7 @@ function createApp(
     ...(mqtt === undefined ? {} : { directiveTransport: mqtt.report }),
     directiveSecret: config.directives.secret,
     apiToken: config.relay.apiToken,
+    configuredHost: config.relay.host,
     discovery: () => core.discoveryEndpoints(),
     connectivity: (endpointId) => core.connectivity(endpointId),
     ...(options.clock === undefined ? {} : { nowMs: options.clock.now }),

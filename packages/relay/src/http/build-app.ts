@@ -6,6 +6,7 @@ import type { DirectiveHandler } from './directive-handler.js';
 import { registerDirectiveRoute, type SignatureRecorder } from './directive-route.js';
 import { DEFAULT_HEARTBEAT_MS, registerEventStream } from './event-stream.js';
 import { registerGesturesRoute } from './gestures-route.js';
+import { registerHostGuard } from './host-guard.js';
 import { registerErrorHandling } from './http-errors.js';
 import { METRICS_CONTENT_TYPE, RelayMetrics } from './metrics.js';
 
@@ -17,6 +18,8 @@ export type AppDeps = {
   logger: Logger;
   /** directives.secret, shared with the skill's forwarder. */
   directiveSecret: string;
+  /** relay.host: accepted in Host and Origin besides loopback names and IP addresses. */
+  configuredHost?: string | undefined;
   /** relay.apiToken: when set, POST /v1/gestures needs it as a Bearer token from every host. */
   apiToken?: string | undefined;
   /** The endpoints for Discover.Response, read at each Discover. */
@@ -68,6 +71,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done(null, body),
   );
   registerErrorHandling(app, logger, bodyLimitBytes);
+  // See host-guard.ts: only this box's pages (or a Bearer-token client) drive the relay.
+  registerHostGuard(app, { configuredHost: deps.configuredHost, apiToken: deps.apiToken });
 
   logRequests(app, logger);
 
