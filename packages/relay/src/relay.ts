@@ -7,6 +7,7 @@ import { PressgateRelayCore } from './core/relay-core.js';
 import type { Clock } from './core/shared/clock.js';
 import { buildApp } from './http/build-app.js';
 import { createDirectiveHandler } from './http/directive-handler.js';
+import type { ServerLimits } from './http/server-limits.js';
 import { createMqttTransport } from './mqtt/relay-hook.js';
 import { statusPagePlugin } from './status-page/plugin.js';
 
@@ -21,6 +22,8 @@ export type RelayOptions = {
   clock?: Clock;
   /** SSE heartbeat interval; default 15 s. */
   heartbeatMs?: number;
+  /** HTTP connection and slow-request limits; the defaults suit a home box. */
+  serverLimits?: Partial<ServerLimits>;
 };
 
 export type Relay = {
@@ -142,6 +145,7 @@ function createApp(
     connectivity: (endpointId) => core.connectivity(endpointId),
     ...(options.clock === undefined ? {} : { nowMs: options.clock.now }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
   });
   app.addHook('onClose', async () => {
     await mqtt?.transport.stop();

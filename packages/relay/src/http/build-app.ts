@@ -9,6 +9,7 @@ import { registerGesturesRoute } from './gestures-route.js';
 import { registerHostGuard } from './host-guard.js';
 import { registerErrorHandling } from './http-errors.js';
 import { METRICS_CONTENT_TYPE, RelayMetrics } from './metrics.js';
+import { fastifyServerOptions, type ServerLimits, serverLimits } from './server-limits.js';
 
 /** Largest request body read; a directive or a gesture is far smaller. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -29,6 +30,8 @@ export type AppDeps = {
   /** Clock for signature timestamps and timeOfSample; default Date.now. */
   nowMs?: () => number;
   bodyLimitBytes?: number;
+  /** Connection and slow-request limits; DEFAULT_SERVER_LIMITS for what is not given. */
+  serverLimits?: Partial<ServerLimits>;
   /** SSE heartbeat comment interval; default 15 s. */
   heartbeatMs?: number;
   /** Durable replay memory (survives a restart); without it replays are refused in memory only. */
@@ -55,7 +58,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const logger = deps.logger.child({ component: 'http' });
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const nowMs = deps.nowMs ?? Date.now;
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const limits = serverLimits(deps.serverLimits, heartbeatMs);
   const app = Fastify({
+    ...fastifyServerOptions(limits),
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request from the onResponse hook below: no headers, no bodies.
     logController: new LogController({ disableRequestLogging: true }),
@@ -63,6 +69,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     forceCloseConnections: true,
     return503OnClosing: true,
   });
+  app.server.maxConnections = limits.maxConnections;
 
   // Bodies stay strings: the directive signature covers the exact bytes, and
   // every route parses JSON itself so a bad body gets the relay's error shape.
@@ -94,7 +101,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerEventStream(app, {
     core: deps.core,
     logger,
-    heartbeatMs: deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    heartbeatMs,
   });
 
   app.get('/v1/status', async () => ({
