@@ -8,6 +8,7 @@ import type { Clock } from './core/shared/clock.js';
 import { buildApp } from './http/build-app.js';
 import { createDirectiveHandler } from './http/directive-handler.js';
 import type { ServerLimits } from './http/server-limits.js';
+import { WireErrorCounts } from './http/wire-error-counts.js';
 import { createMqttTransport } from './mqtt/relay-hook.js';
 import { statusPagePlugin } from './status-page/plugin.js';
 
@@ -33,6 +34,11 @@ export type Relay = {
    */
   readonly app: FastifyInstance;
   readonly core: PressgateRelayCore;
+  /**
+   * Unreadable lines per remote and wire error code: a listener in the same process records
+   * here; /v1/status shows `wireErrors`, and /metrics reads `wireErrors.counts()`.
+   */
+  readonly wireErrors: WireErrorCounts;
   /** http://host:port once started; undefined before. */
   readonly url: string | undefined;
   /**
@@ -66,7 +72,8 @@ export function createRelay(options: RelayOptions): Relay {
     signatures,
   });
   const mqtt = createMqttTransport(config.directives, directiveHandler, logger);
-  const app = createApp(options, core, signatures, directiveHandler, mqtt);
+  const wireErrors = new WireErrorCounts();
+  const app = createApp(options, core, signatures, directiveHandler, mqtt, wireErrors);
   let current = config;
   void app.register(statusPagePlugin, { config: () => current });
   let url: string | undefined;
@@ -99,6 +106,7 @@ export function createRelay(options: RelayOptions): Relay {
   return {
     app,
     core,
+    wireErrors,
     get url() {
       return url;
     },
@@ -130,6 +138,7 @@ function createApp(
   signatures: SignatureLedger,
   directiveHandler: ReturnType<typeof createDirectiveHandler>,
   mqtt: ReturnType<typeof createMqttTransport>,
+  wireErrors: WireErrorCounts,
 ): FastifyInstance {
   const { config } = options;
   const app = buildApp({
@@ -141,6 +150,7 @@ function createApp(
     directiveSecret: config.directives.secret,
     apiToken: config.relay.apiToken,
     configuredHost: config.relay.host,
+    wireErrors,
     discovery: () => core.discoveryEndpoints(),
     connectivity: (endpointId) => core.connectivity(endpointId),
     ...(options.clock === undefined ? {} : { nowMs: options.clock.now }),

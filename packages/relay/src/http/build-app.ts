@@ -10,6 +10,7 @@ import { registerHostGuard } from './host-guard.js';
 import { registerErrorHandling } from './http-errors.js';
 import { METRICS_CONTENT_TYPE, RelayMetrics } from './metrics.js';
 import { fastifyServerOptions, type ServerLimits, serverLimits } from './server-limits.js';
+import type { WireErrorCounts } from './wire-error-counts.js';
 
 /** Largest request body read; a directive or a gesture is far smaller. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -30,6 +31,8 @@ export type AppDeps = {
   /** Clock for signature timestamps and timeOfSample; default Date.now. */
   nowMs?: () => number;
   bodyLimitBytes?: number;
+  /** Unreadable lines per remote, shown in /v1/status as `wireErrors`. */
+  wireErrors?: WireErrorCounts;
   /** Connection and slow-request limits; DEFAULT_SERVER_LIMITS for what is not given. */
   serverLimits?: Partial<ServerLimits>;
   /** SSE heartbeat comment interval; default 15 s. */
@@ -110,6 +113,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     outbox: deps.core.outboxCounts(),
     deliveries: deps.core.recentDeliveries(),
     failures: deps.core.recentFailures(),
+    wireErrors: deps.wireErrors?.counts() ?? {},
     ...(deps.directiveTransport === undefined ? {} : { directives: deps.directiveTransport.status() }),
   }));
   app.get('/healthz', async () => ({ ok: true }));
