@@ -226,8 +226,7 @@ describe('relay HTTP routes under fuzz (fast-check)', () => {
   it('/v1/stream over real HTTP: opens (200) or refuses clearly, never a 500', async () => {
     const relay = await startFuzzRelay();
     await fc.assert(
-      // HEAD is left out: it never answers today (the known-open case below).
-      fc.asyncProperty(caseArb(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS']), async (input) => {
+      fc.asyncProperty(caseArb(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD']), async (input) => {
         const headers = new Headers();
         for (const [name, value] of [
           ['origin', input.origin],
@@ -265,11 +264,10 @@ describe('relay HTTP routes under fuzz (fast-check)', () => {
     expect(relay.errors()).toEqual([]);
   }, 60_000);
 
-  // Found by this fuzz, known open: HEAD /v1/stream sends no status line at all (Node sends a
-  // HEAD answer's headers only at end(), and the stream never ends), yet subscribes a client
-  // that stays until it hangs up. Belongs to issue 10, Bounded resources: "/v1/stream ignores
-  // backpressure ... cap the number of stream clients". The fix flips this to `it`.
-  it.fails('HEAD /v1/stream answers within 3 s (issue 10: bounded stream clients)', async () => {
+  // Found by this fuzz: HEAD /v1/stream sent no status line at all (Node sends a HEAD answer's
+  // headers only at end(), and the stream never ended), yet subscribed a client. Issue 10,
+  // Bounded resources: HEAD now answers the headers at once.
+  it('HEAD /v1/stream answers within 3 s (issue 10: bounded stream clients)', async () => {
     const relay = await startFuzzRelay();
     const response = await fetch(`${relay.url}/v1/stream`, {
       method: 'HEAD',
@@ -278,8 +276,8 @@ describe('relay HTTP routes under fuzz (fast-check)', () => {
     expect(response.status).toBeLessThan(500);
   });
 
-  // Known open: issue 10, "Only this box's pages may drive it" -- no Host or Origin check on
-  // /v1/gestures, /v1/status, /v1/stream, /metrics. The fix flips these to `it`.
+  // Issue 10, "Only this box's pages may drive it": a forged Host, a foreign Origin or a
+  // cross-site fetch is refused on every route that reads or drives the relay.
   const FOREIGN: { path: string; method: Method; body?: string }[] = [
     { path: '/v1/status', method: 'GET' },
     { path: '/metrics', method: 'GET' },
@@ -295,7 +293,7 @@ describe('relay HTTP routes under fuzz (fast-check)', () => {
     ['a foreign Origin', { host: '127.0.0.1', origin: 'http://evil.example' }],
     ['Sec-Fetch-Site: cross-site', { host: '127.0.0.1', 'sec-fetch-site': 'cross-site' }],
   ] as const) {
-    it.fails(`refuses ${name} on every route that reads or drives the relay (issue 10: foreign Host/Origin)`, async () => {
+    it(`refuses ${name} on every route that reads or drives the relay (issue 10: foreign Host/Origin)`, async () => {
       const relay = await startFuzzRelay();
       for (const route of FOREIGN) {
         const response = await relay.relay.app.inject({

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { type ConfigEnv, formatConfigPath, type PressgateConfig, validateConfig } from '@pressgate/protocol';
 import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 
@@ -37,6 +37,35 @@ export const AMAZON_SECRETS: readonly string[] = [
 ];
 
 const STAND_IN = 'not-used-by-this-command';
+
+/** The largest config file read: a real one is a few KiB; a huge one is a mistake or an attack. */
+export const CONFIG_FILE_LIMIT_BYTES = 1024 * 1024;
+
+/** Thrown by readTextCapped for a file over its limit. */
+class FileTooLargeError extends Error {}
+
+/**
+ * The file's text, read in chunks and never more than `limitBytes` (a file that grows, or a
+ * device like /dev/zero whose size says 0, is stopped at the limit too).
+ */
+export async function readTextCapped(path: string, limitBytes: number): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buffer = Buffer.alloc(Math.min(64 * 1024, limitBytes + 1 - total));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limitBytes) throw new FileTooLargeError();
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
 
 export function parseConfigText(
   text: string,
@@ -98,8 +127,19 @@ export async function loadConfigFile(
 ): Promise<ConfigFileResult> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readTextCapped(path, CONFIG_FILE_LIMIT_BYTES);
   } catch (error) {
+    if (error instanceof FileTooLargeError) {
+      return {
+        ok: false,
+        problems: [
+          {
+            path: '',
+            message: `${path} is larger than ${CONFIG_FILE_LIMIT_BYTES} bytes (1 MiB), the most pressgate reads as a config: a real one is a few KiB; check that --config names the right file`,
+          },
+        ],
+      };
+    }
     return { ok: false, problems: [{ path: '', message: readFailure(path, error) }] };
   }
   return parseConfigText(text, env, path, options);

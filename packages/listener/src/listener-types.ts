@@ -29,6 +29,8 @@ export type ListenerEvents = {
   /** `at` (ISO 8601) is when the device detected the gesture: its `deviceMs` mapped to wall time. */
   gesture: [event: { remoteId: string; at: string } & DecodedGesture];
   anomaly: [event: { remoteId: string } & DecoderAnomaly];
+  /** A line from the remote that is not protocol v1 (counted per remote for /v1/status). */
+  wireError: [event: { remoteId: string; code: string }];
   /** An attempt to connect failed; the next one runs after `delayMs`. */
   retry: [event: { remoteId: string; code: string; message: string; delayMs: number }];
 };

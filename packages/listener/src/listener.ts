@@ -6,6 +6,7 @@ import { type DecodedGesture, type DecoderAnomaly, GestureDecoder } from './deco
 import { DeviceTime } from './device-time.js';
 import { type LinkLine, SerialLink } from './link/serial-link.js';
 import type { ListenerEvents, ListenerOptions, ListenerState } from './listener-types.js';
+import { LogLimiter } from './log-limiter.js';
 import { findPort, preferredPath } from './ports/find-port.js';
 import { listPorts as systemListPorts } from './ports/list-ports.js';
 
@@ -28,6 +29,8 @@ export class Listener extends EventEmitter<ListenerEvents> {
   readonly remoteId: string;
   readonly #options: ListenerOptions;
   readonly #log: Logger;
+  /** Per-gesture and per-anomaly lines: a chattering button cannot flood the log. */
+  readonly #limited: LogLimiter;
   readonly #backoff: { initialDelayMs: number; maxDelayMs: number };
   #delayMs: number;
   #running = false;
@@ -59,6 +62,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     this.remoteId = options.remoteId;
     this.#options = options;
     this.#log = options.logger.child({ component: 'listener', remoteId: options.remoteId });
+    this.#limited = new LogLimiter(this.#log);
     this.#backoff = options.reconnect ?? DEFAULT_RECONNECT;
     this.#delayMs = this.#backoff.initialDelayMs;
   }
@@ -97,6 +101,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     this.#device = undefined;
     await link?.close();
     this.#decoder?.stop();
+    this.#limited.flush();
     this.#log.info('listener stopped');
   }
 
@@ -259,6 +264,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
   #countJunk(error: { code: string; message: string }): void {
     this.#junk.total += 1;
     this.#junk.pending += 1;
+    this.emit('wireError', { remoteId: this.remoteId, code: error.code });
     const now = Date.now();
     if (now - this.#junk.lastWarnAt < JUNK_WARN_INTERVAL_MS) return;
     this.#log.warn(
@@ -273,11 +279,21 @@ export class Listener extends EventEmitter<ListenerEvents> {
     const at = new Date(this.#deviceTime.toWallMs(gesture.deviceMs, Date.now())).toISOString();
     // The gesture leaves first: the log line (serialized, written synchronously) comes after.
     this.emit('gesture', { remoteId: this.remoteId, ...gesture, at });
-    this.#log.info({ button: gesture.button, gesture: gesture.gesture, mapped: gesture.mapped }, 'gesture');
+    this.#limited.log(
+      'gesture',
+      'info',
+      { button: gesture.button, gesture: gesture.gesture, mapped: gesture.mapped },
+      'gesture',
+    );
   }
 
   #onAnomaly(anomaly: DecoderAnomaly): void {
-    this.#log.warn({ kind: anomaly.kind, button: anomaly.button, detail: anomaly.detail }, 'decoder anomaly');
+    this.#limited.log(
+      `anomaly:${anomaly.kind}`,
+      'warn',
+      { kind: anomaly.kind, button: anomaly.button, detail: anomaly.detail },
+      'decoder anomaly',
+    );
     this.emit('anomaly', { remoteId: this.remoteId, ...anomaly });
   }
 

@@ -50,17 +50,19 @@ export const PRESSGATE_ERROR_CODES = {
     'ERR_FORWARDER_UNREACHABLE',
   ],
   /** The Alexa event gateway did not answer (its own answers carry Amazon's codes). */
-  GATEWAY: ['ERR_GATEWAY_NETWORK', 'ERR_GATEWAY_TIMEOUT'],
+  GATEWAY: ['ERR_GATEWAY_BODY_TOO_LARGE', 'ERR_GATEWAY_NETWORK', 'ERR_GATEWAY_TIMEOUT'],
   /** The relay's HTTP face. */
   HTTP: [
     'ERR_HTTP_BAD_JSON',
     'ERR_HTTP_BAD_REQUEST',
     'ERR_HTTP_BODY_TOO_LARGE',
     'ERR_HTTP_CROSS_SITE',
+    'ERR_HTTP_FOREIGN_HOST',
     'ERR_HTTP_INTERNAL',
     'ERR_HTTP_INVALID_BODY',
     'ERR_HTTP_NOT_FOUND',
     'ERR_HTTP_NOT_LOOPBACK',
+    'ERR_HTTP_TOO_MANY_STREAMS',
     'ERR_HTTP_UNAUTHORIZED',
     'ERR_HTTP_UNSUPPORTED_MEDIA_TYPE',
   ],
@@ -79,6 +81,7 @@ export const PRESSGATE_ERROR_CODES = {
   /** Login with Amazon. `ERR_LWA_UNKNOWN` names a failure that carried no code of its own. */
   LWA: [
     'ERR_LWA_BAD_RESPONSE',
+    'ERR_LWA_BODY_TOO_LARGE',
     'ERR_LWA_INVALID_CLIENT',
     'ERR_LWA_INVALID_GRANT',
     'ERR_LWA_UNAVAILABLE',

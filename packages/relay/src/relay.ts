@@ -7,6 +7,8 @@ import { PressgateRelayCore } from './core/relay-core.js';
 import type { Clock } from './core/shared/clock.js';
 import { buildApp } from './http/build-app.js';
 import { createDirectiveHandler } from './http/directive-handler.js';
+import type { ServerLimits } from './http/server-limits.js';
+import { WireErrorCounts } from './http/wire-error-counts.js';
 import { createMqttTransport } from './mqtt/relay-hook.js';
 import { statusPagePlugin } from './status-page/plugin.js';
 
@@ -21,6 +23,8 @@ export type RelayOptions = {
   clock?: Clock;
   /** SSE heartbeat interval; default 15 s. */
   heartbeatMs?: number;
+  /** HTTP connection and slow-request limits; the defaults suit a home box. */
+  serverLimits?: Partial<ServerLimits>;
 };
 
 export type Relay = {
@@ -30,6 +34,11 @@ export type Relay = {
    */
   readonly app: FastifyInstance;
   readonly core: PressgateRelayCore;
+  /**
+   * Unreadable lines per remote and wire error code: a listener in the same process records
+   * here; /v1/status shows `wireErrors`, and /metrics reads `wireErrors.counts()`.
+   */
+  readonly wireErrors: WireErrorCounts;
   /** http://host:port once started; undefined before. */
   readonly url: string | undefined;
   /**
@@ -63,7 +72,8 @@ export function createRelay(options: RelayOptions): Relay {
     signatures,
   });
   const mqtt = createMqttTransport(config.directives, directiveHandler, logger);
-  const app = createApp(options, core, signatures, directiveHandler, mqtt);
+  const wireErrors = new WireErrorCounts();
+  const app = createApp(options, core, signatures, directiveHandler, mqtt, wireErrors);
   let current = config;
   void app.register(statusPagePlugin, { config: () => current });
   let url: string | undefined;
@@ -96,6 +106,7 @@ export function createRelay(options: RelayOptions): Relay {
   return {
     app,
     core,
+    wireErrors,
     get url() {
       return url;
     },
@@ -127,6 +138,7 @@ function createApp(
   signatures: SignatureLedger,
   directiveHandler: ReturnType<typeof createDirectiveHandler>,
   mqtt: ReturnType<typeof createMqttTransport>,
+  wireErrors: WireErrorCounts,
 ): FastifyInstance {
   const { config } = options;
   const app = buildApp({
@@ -137,10 +149,13 @@ function createApp(
     ...(mqtt === undefined ? {} : { directiveTransport: mqtt.report }),
     directiveSecret: config.directives.secret,
     apiToken: config.relay.apiToken,
+    configuredHost: config.relay.host,
+    wireErrors,
     discovery: () => core.discoveryEndpoints(),
     connectivity: (endpointId) => core.connectivity(endpointId),
     ...(options.clock === undefined ? {} : { nowMs: options.clock.now }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
   });
   app.addHook('onClose', async () => {
     await mqtt?.transport.stop();

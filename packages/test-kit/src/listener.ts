@@ -45,13 +45,22 @@ export function testListener(
     ...extra,
   });
   onTestFinished(() => listener.stop());
-  const seen: Seen = { connected: [], disconnected: [], line: [], gesture: [], anomaly: [], retry: [] };
+  const seen: Seen = {
+    connected: [],
+    disconnected: [],
+    line: [],
+    gesture: [],
+    anomaly: [],
+    retry: [],
+    wireError: [],
+  };
   listener.on('connected', (event) => seen.connected.push(event));
   listener.on('disconnected', (event) => seen.disconnected.push(event));
   listener.on('line', (event) => seen.line.push(event));
   listener.on('gesture', (event) => seen.gesture.push(event));
   listener.on('anomaly', (event) => seen.anomaly.push(event));
   listener.on('retry', (event) => seen.retry.push(event));
+  listener.on('wireError', (event) => seen.wireError.push(event));
   return { listener, seen, records };
 }
 

@@ -1,5 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { type DecodedGesture, Listener, type ListenerOptions, listenerOptionsFor } from '@pressgate/listener';
+import {
+  type DecodedGesture,
+  Listener,
+  type ListenerOptions,
+  LogLimiter,
+  listenerOptionsFor,
+} from '@pressgate/listener';
 import type { ConfigEnv, PressgateConfig, RemoteConfig } from '@pressgate/protocol';
 import { createRelay, type IngestResult, type Relay } from '@pressgate/relay';
 import type { Logger } from 'pino';
@@ -53,6 +59,8 @@ export class Service extends EventEmitter<ServiceEvents> {
   readonly relay: Relay;
   readonly #options: ServiceOptions;
   readonly #log: Logger;
+  /** Per-gesture lines, rate-limited: a chattering button cannot flood the journal. */
+  readonly #gestureLog: LogLimiter;
   readonly #listeners = new Map<string, { remote: RemoteConfig; listener: Listener }>();
   #config: PressgateConfig;
   #watcher: ConfigWatcher | undefined;
@@ -64,6 +72,7 @@ export class Service extends EventEmitter<ServiceEvents> {
     this.#options = options;
     this.#config = options.config;
     this.#log = options.logger.child({ component: 'service' });
+    this.#gestureLog = new LogLimiter(this.#log);
     this.relay = createRelay({ config: options.config, logger: options.logger });
   }
 
@@ -107,6 +116,7 @@ export class Service extends EventEmitter<ServiceEvents> {
       this.#listeners.clear();
       await Promise.all(listeners.map(({ listener }) => listener.stop()));
       await this.relay.stop();
+      this.#gestureLog.flush();
       this.#log.info('service stopped');
     })();
     return this.#stopping;
@@ -217,6 +227,7 @@ export class Service extends EventEmitter<ServiceEvents> {
     listener.on('retry', (event) => {
       if (event.code !== reasonCode) notConnected(event);
     });
+    listener.on('wireError', (event) => this.relay.wireErrors.record(remote.id, event.code));
     listener.on('gesture', (gesture) => {
       // The listener timed it by the device clock. See docs/architecture.md, "Device time".
       void this.#ingest(remote.id, gesture, Date.parse(gesture.at), performance.now());
@@ -250,11 +261,26 @@ export class Service extends EventEmitter<ServiceEvents> {
     }
     const fields = { remoteId, button: gesture.button, gesture: gesture.gesture, at };
     if (result.ok) {
-      this.#log.info({ ...fields, messageId: result.messageId, eventId: result.eventId }, 'gesture queued');
+      this.#gestureLog.log(
+        'gesture queued',
+        'info',
+        { ...fields, messageId: result.messageId, eventId: result.eventId },
+        'gesture queued',
+      );
     } else if (result.code === 'ERR_INGEST_UNMAPPED') {
-      this.#log.info({ ...fields, code: result.code }, 'gesture not mapped (shown, not sent)');
+      this.#gestureLog.log(
+        'gesture not mapped',
+        'info',
+        { ...fields, code: result.code },
+        'gesture not mapped (shown, not sent)',
+      );
     } else {
-      this.#log.warn({ ...fields, code: result.code, err: result.message }, 'gesture not queued');
+      this.#gestureLog.log(
+        `gesture not queued:${result.code}`,
+        'warn',
+        { ...fields, code: result.code, err: result.message },
+        'gesture not queued',
+      );
     }
     const handled: ServiceGesture = { ...gesture, remoteId, at, decodedAtMs, result };
     this.emit('gesture', handled);

@@ -6,10 +6,13 @@ import type { DirectiveHandler } from './directive-handler.js';
 import { registerDirectiveRoute, type SignatureRecorder } from './directive-route.js';
 import { DEFAULT_HEARTBEAT_MS, registerEventStream } from './event-stream.js';
 import { registerGesturesRoute } from './gestures-route.js';
+import { registerHostGuard } from './host-guard.js';
 import { registerErrorHandling } from './http-errors.js';
 import { METRICS_CONTENT_TYPE, RelayMetrics } from './metrics.js';
 import { keepRawBody } from './raw-body.js';
 import { RecentGestures } from './recent-gestures.js';
+import { fastifyServerOptions, type ServerLimits, serverLimits } from './server-limits.js';
+import type { WireErrorCounts } from './wire-error-counts.js';
 
 /** Largest request body read; a directive or a gesture is far smaller. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -19,6 +22,8 @@ export type AppDeps = {
   logger: Logger;
   /** directives.secret, shared with the skill's forwarder. */
   directiveSecret: string;
+  /** relay.host: accepted in Host and Origin besides loopback names and IP addresses. */
+  configuredHost?: string | undefined;
   /** relay.apiToken: when set, POST /v1/gestures needs it as a Bearer token from every host. */
   apiToken?: string | undefined;
   /** The endpoints for Discover.Response, read at each Discover. */
@@ -28,6 +33,10 @@ export type AppDeps = {
   /** Clock for signature timestamps and timeOfSample; default Date.now. */
   nowMs?: () => number;
   bodyLimitBytes?: number;
+  /** Unreadable lines per remote, shown in /v1/status as `wireErrors`. */
+  wireErrors?: WireErrorCounts;
+  /** Connection and slow-request limits; DEFAULT_SERVER_LIMITS for what is not given. */
+  serverLimits?: Partial<ServerLimits>;
   /** SSE heartbeat comment interval; default 15 s. */
   heartbeatMs?: number;
   /** Durable replay memory (survives a restart); without it replays are refused in memory only. */
@@ -54,7 +63,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const logger = deps.logger.child({ component: 'http' });
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const nowMs = deps.nowMs ?? Date.now;
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const limits = serverLimits(deps.serverLimits, heartbeatMs);
   const app = Fastify({
+    ...fastifyServerOptions(limits),
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request from the onResponse hook below: no headers, no bodies.
     logController: new LogController({ disableRequestLogging: true }),
@@ -62,6 +74,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     forceCloseConnections: true,
     return503OnClosing: true,
   });
+  app.server.maxConnections = limits.maxConnections;
 
   // Bodies stay text (every route parses JSON itself, so a bad body gets the relay's error
   // shape), and their bytes are kept: the directive signature covers the exact bytes.
@@ -72,6 +85,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done(null, bytes.toString('utf8'));
   });
   registerErrorHandling(app, logger, bodyLimitBytes);
+  // See host-guard.ts: only this box's pages (or a Bearer-token client) drive the relay.
+  registerHostGuard(app, { configuredHost: deps.configuredHost, apiToken: deps.apiToken });
 
   logRequests(app, logger);
 
@@ -98,7 +113,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerEventStream(app, {
     core: deps.core,
     logger,
-    heartbeatMs: deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    heartbeatMs,
   });
 
   app.get('/v1/status', async () => ({
@@ -108,6 +123,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     deliveries: deps.core.recentDeliveries(),
     failures: deps.core.recentFailures(),
     gestures: gestures.list(),
+    wireErrors: deps.wireErrors?.counts() ?? {},
     ...(deps.directiveTransport === undefined ? {} : { directives: deps.directiveTransport.status() }),
   }));
   app.get('/healthz', async () => ({ ok: true }));

@@ -22,6 +22,13 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** True when `apiToken` is set and `authorization` is `Bearer <apiToken>`. */
+export function hasApiToken(authorization: string | undefined, apiToken: string | undefined): boolean {
+  if (apiToken === undefined) return false;
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1] !== undefined && sameSecret(match[1], apiToken);
+}
+
 export type GestureAuthInput = {
   remoteAddress: string | undefined;
   authorization: string | undefined;
@@ -43,8 +50,7 @@ export function checkGestureAuth(input: GestureAuthInput): void {
     );
   }
   const header = input.authorization ?? '';
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  if (match?.[1] === undefined || !sameSecret(match[1], input.apiToken)) {
+  if (!hasApiToken(header, input.apiToken)) {
     throw new HttpError(
       'ERR_HTTP_UNAUTHORIZED',
       `${header === '' ? 'no Authorization header' : 'the Authorization header does not carry the API token'}: send "Authorization: Bearer <token>" with the token set as relay.apiToken`,

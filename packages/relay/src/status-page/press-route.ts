@@ -1,7 +1,8 @@
 import type { PressgateConfig } from '@pressgate/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ERROR_STATUS, errorBody, type HttpErrorCode } from '../http/http-errors.js';
+import { checkBrowserRequest, hostPolicyOf } from '../http/host-guard.js';
+import { ERROR_STATUS, errorBody, HttpError, type HttpErrorCode } from '../http/http-errors.js';
 import { isLoopbackAddress } from '../http/request-auth.js';
 import { addPageHeaders } from './page-headers.js';
 import { PRESS_HEADER } from './page-script.js';
@@ -58,22 +59,24 @@ function refuse(reply: FastifyReply, code: HttpErrorCode, message: string): Fast
 }
 
 /**
- * Why a press is refused as a possible cross-site request, or undefined when
- * it came from the page: it must carry PRESS_HEADER (which a cross-origin
- * page cannot send without a preflight, and OPTIONS is never answered with
- * CORS headers), and an `Origin`, when the browser sends one, must name this
- * very host.
+ * Why a press is refused as a possible cross-site request, or undefined when it came from the
+ * page: it must carry PRESS_HEADER (which a cross-origin page cannot send without a preflight,
+ * and OPTIONS is never answered with CORS headers), and pass the relay's one Host/Origin check
+ * (host-guard.ts): Host names this box, an `Origin` names that very host, and the browser did not
+ * mark it cross-site. Comparing Origin with Host alone is not enough: under DNS rebinding both
+ * name the attacker's domain.
  */
 export function crossSiteProblem(request: FastifyRequest): string | undefined {
   if (request.headers[PRESS_HEADER] !== '1') {
     return `expected the header ${PRESS_HEADER}: 1 that the status page's script sends, and the request had none: press the buttons on the status page (or send the header)`;
   }
-  const origin = request.headers.origin;
-  if (origin === undefined) return undefined;
-  const host = request.headers.host;
-  const originHost = URL.canParse(origin) ? new URL(origin).host : undefined;
-  if (host !== undefined && originHost === host.toLowerCase()) return undefined;
-  return `expected a press from a page served by this relay (Origin http://${host ?? '<host>'}), and it came from Origin ${JSON.stringify(origin.slice(0, 200))}: open the status page on this relay itself`;
+  try {
+    checkBrowserRequest(request, hostPolicyOf(request.server.server));
+    return undefined;
+  } catch (error) {
+    if (error instanceof HttpError) return error.message;
+    throw error;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { readCappedText, UPSTREAM_BODY_LIMIT_BYTES } from '../shared/capped-body.js';
 
 export type GatewayResult =
   | {
@@ -93,11 +94,22 @@ export class GatewayClient {
       });
       const status = response.statusCode;
       if (status >= 200 && status < 300) {
-        await response.body.dump();
+        // dump() reads up to its own small limit, then destroys the connection.
+        await response.body.dump({ limit: UPSTREAM_BODY_LIMIT_BYTES });
         return { kind: 'response', status, latencyMs: latency() };
       }
-      const text = await response.body.text();
-      return { kind: 'response', status, ...readException(text), latencyMs: latency() };
+      // Any status: at most UPSTREAM_BODY_LIMIT_BYTES is read, then the connection is dropped.
+      const body = await readCappedText(response.body);
+      if (body.truncated) {
+        return {
+          kind: 'response',
+          status,
+          code: 'ERR_GATEWAY_BODY_TOO_LARGE',
+          description: `the gateway answered ${status} with a body over ${UPSTREAM_BODY_LIMIT_BYTES} bytes; the relay read no more and dropped the connection`,
+          latencyMs: latency(),
+        };
+      }
+      return { kind: 'response', status, ...readException(body.text), latencyMs: latency() };
     } catch (error) {
       if (shutdown?.aborted) return { kind: 'aborted', latencyMs: latency() };
       const timeout = timedOut || isTimeoutError(error);

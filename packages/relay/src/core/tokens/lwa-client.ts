@@ -1,5 +1,6 @@
 import { PressgateError } from '@pressgate/protocol';
 import { request } from 'undici';
+import { readCappedText, UPSTREAM_BODY_LIMIT_BYTES } from '../shared/capped-body.js';
 
 export type LwaTokens = {
   accessToken: string;
@@ -58,6 +59,7 @@ export class LwaClient {
     const url = this.#options.tokenUrl;
     let statusCode: number;
     let text: string;
+    let truncated: boolean;
     try {
       const response = await request(url, {
         method: 'POST',
@@ -66,13 +68,27 @@ export class LwaClient {
         signal,
       });
       statusCode = response.statusCode;
-      text = await response.body.text();
+      // At most UPSTREAM_BODY_LIMIT_BYTES of any answer, then the connection is dropped.
+      ({ text, truncated } = await readCappedText(response.body));
     } catch (error) {
       const why = timeout.aborted ? 'timed out' : (error as Error).message;
       throw new PressgateError(
         'ERR_LWA_UNAVAILABLE',
         `Login with Amazon at ${url} did not answer (${why}); check the network, then retry`,
         { cause: error },
+      );
+    }
+    if (truncated) {
+      // An answer this large is LWA misbehaving, not a refusal: retried like an outage.
+      throw new PressgateError(
+        'ERR_LWA_UNAVAILABLE',
+        `Login with Amazon at ${url} answered ${statusCode} with a body over ${UPSTREAM_BODY_LIMIT_BYTES} bytes (ERR_LWA_BODY_TOO_LARGE); the relay read no more and dropped the connection, and retries later`,
+        {
+          cause: new PressgateError(
+            'ERR_LWA_BODY_TOO_LARGE',
+            `answer body over ${UPSTREAM_BODY_LIMIT_BYTES} bytes`,
+          ),
+        },
       );
     }
     const body = parseJson(text);
