@@ -90,7 +90,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   logRequests(app, logger);
 
-  const metrics = new RelayMetrics(deps.core);
+  const metrics = new RelayMetrics(deps.core, deps.wireErrors);
   metrics.start();
   const gestures = new RecentGestures(deps.core);
   gestures.start();

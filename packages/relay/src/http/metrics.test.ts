@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { startHttpHarness, waitFor } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
-import { isGestureRecord } from './metrics.js';
+import { isGestureRecord, RelayMetrics } from './metrics.js';
+import { WireErrorCounts } from './wire-error-counts.js';
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
 
@@ -128,6 +129,25 @@ describe('GET /metrics', () => {
     expect(isGestureRecord({ eventId: 'Button.SinglePush.1' })).toBe(true);
     for (const eventId of ['ChangeReport', 'AddOrUpdateReport', 'DeleteReport']) {
       expect(isGestureRecord({ eventId })).toBe(false);
+    }
+  });
+});
+
+describe('RelayMetrics', () => {
+  it('shows the wire-error counts of this process and every outcome, rate_limited included', async () => {
+    const h = await startHttpHarness();
+    const wireErrors = new WireErrorCounts();
+    wireErrors.record('living-room', 'ERR_WIRE_CHECKSUM');
+    wireErrors.record('living-room', 'ERR_WIRE_CHECKSUM');
+    wireErrors.record('living-room', 'ERR_WIRE_UNKNOWN_TYPE');
+    const metrics = new RelayMetrics(h.core, wireErrors);
+    const { samples } = parseExposition(await metrics.render());
+    const wire = (code: string) =>
+      value(samples, 'pressgate_wire_errors_total', { remote: 'living-room', code });
+    expect(wire('ERR_WIRE_CHECKSUM')).toBe(2);
+    expect(wire('ERR_WIRE_UNKNOWN_TYPE')).toBe(1);
+    for (const outcome of ['rate_limited', 'superseded']) {
+      expect(value(samples, 'pressgate_deliveries_total', { outcome }), outcome).toBe(0);
     }
   });
 });

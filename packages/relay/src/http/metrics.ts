@@ -1,11 +1,19 @@
 import { createRequire } from 'node:module';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryOutcome, DeliveryRecord, LinkState, RelayCore, RelayEvent } from '../ports.js';
+import type { WireErrorCounts } from './wire-error-counts.js';
 
 /** Prometheus text exposition format 0.0.4. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-const OUTCOMES: readonly DeliveryOutcome[] = ['delivered', 'expired', 'dead_letter', 'relink_required'];
+const OUTCOMES: readonly DeliveryOutcome[] = [
+  'delivered',
+  'expired',
+  'dead_letter',
+  'relink_required',
+  'rate_limited',
+  'superseded',
+];
 const LINK_STATES: readonly LinkState[] = ['unlinked', 'linked', 'relink_required', 'wrong_region'];
 
 /** The message names the core gives the records of reports (report-entries.ts); any other eventId is a gesture's. */
@@ -47,7 +55,8 @@ export class RelayMetrics {
   #defaultsCollected = false;
   #unsubscribe: (() => void) | undefined;
 
-  constructor(core: RelayCore) {
+  /** `wireErrors`: the unreadable-line counts of remotes read in this process, if any. */
+  constructor(core: RelayCore, wireErrors?: WireErrorCounts) {
     this.#core = core;
     const registers = [this.registry];
     this.#gestures = new Counter({
@@ -94,6 +103,7 @@ export class RelayMetrics {
       registers,
     });
     this.#registerGauges(core);
+    if (wireErrors !== undefined) this.#registerWireErrors(wireErrors);
   }
 
   /** Subscribes to the core's events and starts the process metrics; idempotent. */
@@ -131,6 +141,22 @@ export class RelayMetrics {
       const latencyMs = Date.parse(record.finishedAt) - Date.parse(record.createdAt);
       if (Number.isFinite(latencyMs)) this.#acceptLatency.observe(Math.max(0, latencyMs) / 1000);
     }
+  }
+
+  /** Read at scrape time from the counts /v1/status shows; bounded by their own caps. */
+  #registerWireErrors(wireErrors: WireErrorCounts): void {
+    new Counter({
+      name: 'pressgate_wire_errors_total',
+      help: 'Lines from a remote that are not protocol v1, since start, by remote and wire error code.',
+      labelNames: ['remote', 'code'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [remote, count] of Object.entries(wireErrors.counts())) {
+          for (const [code, n] of Object.entries(count.byCode)) this.inc({ remote, code }, n);
+        }
+      },
+    });
   }
 
   #registerGauges(core: RelayCore): void {
