@@ -22,6 +22,8 @@ import {
 import { acceptGrant, discover, postSignedDirective } from './fixtures/relay-directives.js';
 
 const MAX_EVENT_AGE_MS = 20_000;
+/** How far inside maxEventAgeMs the old press is posted: room for a slow POST on a loaded machine. */
+const OLD_MARGIN_MS = 2_000;
 
 type Status = {
   outbox: { pending: number };
@@ -120,6 +122,8 @@ describe('pressgate run killed mid-delivery (real processes, real pty, emulator)
       E2E_WAIT_MS,
     );
     // Posted last, so it waits behind the stalled presses; too old to send once a new process is up.
+    // Ingest refuses an `at` already past maxEventAgeMs, so it leaves a margin for a slow POST.
+    const oldAtMs = Date.now() - MAX_EVENT_AGE_MS + OLD_MARGIN_MS;
     const oldResponse = await fetch(`${first.url}/v1/gestures`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -127,7 +131,7 @@ describe('pressgate run killed mid-delivery (real processes, real pty, emulator)
         remoteId: 'living-room',
         button: 1,
         gesture: 'double',
-        at: new Date(Date.now() - MAX_EVENT_AGE_MS + 300).toISOString(),
+        at: new Date(oldAtMs).toISOString(),
       }),
     });
     expect(oldResponse.status).toBe(202);
@@ -141,6 +145,13 @@ describe('pressgate run killed mid-delivery (real processes, real pty, emulator)
     const onDisk = await diskText(dataDir);
     for (const id of [...fresh.map((entry) => entry.messageId), old]) expect(onDisk).toContain(id);
 
+    // The restart comes only once the old press is past its age, however fast the new process starts.
+    await waitFor(
+      'the old press to pass maxEventAgeMs',
+      () => Date.now() > oldAtMs + MAX_EVENT_AGE_MS,
+      () => Date.now() - oldAtMs,
+      E2E_WAIT_MS,
+    );
     state.faults.clear();
     const second = await spawnRun(configPath);
     const resumed = await waitForLog(second, 'resuming pending events');

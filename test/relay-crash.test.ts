@@ -15,6 +15,8 @@ import {
 import { acceptGrant, discover, postSignedDirective } from './fixtures/relay-directives.js';
 
 const MAX_EVENT_AGE_MS = 20_000;
+/** How far inside maxEventAgeMs the old press is posted: room for a slow POST on a loaded machine. */
+const OLD_MARGIN_MS = 2_000;
 
 type Child = {
   process: ChildProcess;
@@ -84,17 +86,26 @@ describe('relay crash and restart', () => {
       () => state.requests(),
       E2E_WAIT_MS,
     );
-    // Posted last and killed at once: too old to send by the time a new relay is up.
+    // Posted last and killed at once: too old to send by the time a new relay is up. Ingest
+    // refuses an `at` already past maxEventAgeMs, so it leaves a margin for a slow POST.
+    const oldAtMs = Date.now() - MAX_EVENT_AGE_MS + OLD_MARGIN_MS;
     const old = await post({
       remoteId: 'living-room',
       button: 1,
       gesture: 'double',
-      at: new Date(Date.now() - MAX_EVENT_AGE_MS + 300).toISOString(),
+      at: new Date(oldAtMs).toISOString(),
     });
     first.process.kill('SIGKILL');
     expect(await first.exited).toBeNull();
     expect(state.accepted()).toEqual([]);
 
+    // The restart comes only once the old press is past its age, however fast the new process starts.
+    await waitFor(
+      'the old press to pass maxEventAgeMs',
+      () => Date.now() > oldAtMs + MAX_EVENT_AGE_MS,
+      () => Date.now() - oldAtMs,
+      E2E_WAIT_MS,
+    );
     state.faults.clear();
     const second = await spawnRelay(configPath);
     const accepted = await waitFor(
