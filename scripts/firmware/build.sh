@@ -8,7 +8,6 @@ set -euo pipefail
 root="$(cd "${BASH_SOURCE[0]%/*}/../.." && pwd)"
 out="${PRESSGATE_FIRMWARE_BUILD_DIR:-$root/build/firmware}"
 sketch="$root/firmware-protocol/reference/arduino/pressgate_remote"
-core="$root/firmware-protocol/reference/core"
 mk="$root/scripts/firmware/arduino.mk"
 arduino_dir=/usr/share/arduino
 
@@ -24,13 +23,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install: sudo apt-get install gcc-avr avr-libc arduino-core-avr arduino-mk" >&2
   exit 2
 fi
-
-for f in pressgate_remote.h pressgate_remote.c; do
-  if ! cmp -s "$core/$f" "$sketch/$f"; then
-    echo "firmware:build: $sketch/$f differs from $core/$f; copy the core file into the sketch" >&2
-    exit 1
-  fi
-done
 
 # One build at a time per output folder (tests in parallel workers may all ask for it).
 mkdir -p "$out"

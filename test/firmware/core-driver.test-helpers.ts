@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const CORE_DIR = resolve(here, '../../firmware-protocol/reference/core');
+/** The portable core lives in the sketch folder, the one place the Arduino IDE and the host tests both read. */
+export const CORE_DIR = resolve(here, '../../firmware-protocol/reference/arduino/pressgate_remote');
 const DRIVER_SOURCE = join(here, 'core-driver.c');
 /** Compiling the core and driver takes well under a second; this bounds a stuck compiler. */
 const COMPILE_TIMEOUT_MS = 60_000;

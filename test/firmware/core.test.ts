@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { msStep, parseLine, seqGap, type WireMessage } from '@pressgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CORE_DIR,
   type CompiledDriver,
   compileDriver,
   type DriverLine,
@@ -225,13 +224,6 @@ describe('reference firmware core', () => {
     await expect(compileDriver('pressgate-no-such-cc')).rejects.toThrow(
       /need a C compiler, and `pressgate-no-such-cc` was not found: install gcc/,
     );
-  });
-
-  it('is the core the Arduino sketch ships: its copies are identical', () => {
-    const sketch = resolve(import.meta.dirname, '../../firmware-protocol/reference/arduino/pressgate_remote');
-    for (const file of ['pressgate_remote.h', 'pressgate_remote.c']) {
-      expect(readFileSync(join(sketch, file), 'utf8'), file).toBe(readFileSync(join(CORE_DIR, file), 'utf8'));
-    }
   });
 
   it('refuses a bad config instead of sending a bad HELLO', () => {
