@@ -126,12 +126,13 @@ function badBody(status: number, detail: string, contentType: string | null): Fa
   };
 }
 
-async function callRelay(
+/**
+ * The directive as the exact text to sign and send, or the failure for an invocation that is no
+ * directive object (both transports answer it the same way).
+ */
+export function serializeDirective(
   event: unknown,
-  config: ForwarderConfig,
-  fetchImpl: typeof fetch,
-  nowMs: () => number,
-): Promise<{ ok: true; reply: AlexaReply; status: number } | { ok: false; failure: Failure }> {
+): { ok: true; body: string } | { ok: false; failure: Failure } {
   let body: string | undefined;
   try {
     body = JSON.stringify(event);
@@ -149,6 +150,18 @@ async function callRelay(
       },
     };
   }
+  return { ok: true, body };
+}
+
+async function callRelay(
+  event: unknown,
+  config: ForwarderConfig,
+  fetchImpl: typeof fetch,
+  nowMs: () => number,
+): Promise<{ ok: true; reply: AlexaReply; status: number } | { ok: false; failure: Failure }> {
+  const serialized = serializeDirective(event);
+  if (!serialized.ok) return serialized;
+  const { body } = serialized;
   const signal = AbortSignal.timeout(config.timeoutMs);
   let response: Response;
   try {

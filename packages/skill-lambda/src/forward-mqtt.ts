@@ -10,6 +10,7 @@ import {
   isAlexaReply,
   parseJson,
   safeSummary,
+  serializeDirective,
 } from './forward-directive.js';
 import { logToConsole } from './log-line.js';
 import type { MqttForwarderConfig } from './mqtt-forwarder-config.js';
@@ -218,23 +219,9 @@ export async function forwardDirectiveOverMqtt(
 }
 
 async function attempt(event: unknown, config: MqttForwarderConfig, nowMs: () => number): Promise<Outcome> {
-  let body: string | undefined;
-  try {
-    body = JSON.stringify(event);
-  } catch {
-    body = undefined;
-  }
-  if (typeof event !== 'object' || event === null || body === undefined) {
-    return {
-      ok: false,
-      failure: {
-        code: 'ERR_FORWARDER_BAD_EVENT',
-        alexaType: 'INVALID_DIRECTIVE',
-        msg: `the Lambda was invoked with ${event === null ? 'null' : typeof event}, expected an Alexa directive object: check the function's trigger`,
-        alexaMessage: 'Expected an Alexa directive.',
-      },
-    };
-  }
+  const serialized = serializeDirective(event);
+  if (!serialized.ok) return serialized;
+  const { body } = serialized;
   const deadline = AbortSignal.timeout(config.timeoutMs);
   try {
     return { ok: true, reply: await roundTrip(body, config, nowMs, deadline) };
