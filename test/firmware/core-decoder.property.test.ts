@@ -1,11 +1,11 @@
-import { type Clock, type DecodedGesture, type DecoderAnomaly, GestureDecoder } from '@pressgate/listener';
+import { type DecodedGesture, type DecoderAnomaly, GestureDecoder } from '@pressgate/listener';
 import { type Gesture, parseLine } from '@pressgate/protocol';
+import { ALL, ManualClock, TIMING } from '@pressgate/test-kit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CompiledDriver, compileDriver, runDriver } from './core-driver.test-helpers.js';
 
-/** The host's default timing (docs/configuration.md); the firmware debounces below debounceMs. */
-const TIMING = { doublePressMs: 300, longPressMs: 800, debounceMs: 20 };
+/** The host's default timing is the kit's TIMING; the firmware debounces below its debounceMs. */
 const FIRMWARE_DEBOUNCE_MS = 10;
 /** Contact bounce lasts at most this long after an edge (inside the firmware's window). */
 const BOUNCE_SPAN_MS = 5;
@@ -13,42 +13,6 @@ const BOUNCE_SPAN_MS = 5;
 const MARGIN_MS = 60;
 /** Host time of script time 0. */
 const HOST_BASE_MS = 100_000;
-const ALL: readonly Gesture[] = ['single', 'double', 'long'];
-
-/** Host time that moves only when the test says so; due timers run in time order. */
-class ManualClock implements Clock {
-  #nowMs = 0;
-  #nextId = 1;
-  readonly #timers = new Map<number, { atMs: number; fn: () => void }>();
-
-  now(): number {
-    return this.#nowMs;
-  }
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.#nextId++;
-    this.#timers.set(id, { atMs: this.#nowMs + Math.max(0, ms), fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.#timers.delete(handle as number);
-  }
-
-  advanceTo(targetMs: number): void {
-    for (;;) {
-      let due: { id: number; atMs: number; fn: () => void } | undefined;
-      for (const [id, timer] of this.#timers) {
-        if (timer.atMs <= targetMs && (due === undefined || timer.atMs < due.atMs)) due = { id, ...timer };
-      }
-      if (due === undefined) break;
-      this.#timers.delete(due.id);
-      this.#nowMs = Math.max(this.#nowMs, due.atMs);
-      due.fn();
-    }
-    this.#nowMs = Math.max(this.#nowMs, targetMs);
-  }
-}
 
 type Step =
   | { gesture: 'single'; pressMs: number; idleMs: number }
