@@ -4,6 +4,7 @@
  * trip), then decideGatewayRequest() answers 202 (empty body) or the Alexa exception body.
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dropConnection } from './connection.js';
@@ -16,6 +17,11 @@ import type { GatewayRequestRecord } from './types.js';
 
 export const GATEWAY_PATH = '/v3/events';
 
+/** Real wall-clock time with a fraction of a ms. */
+function wallMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 export function sendGatewayError(reply: FastifyReply, rejection: GatewayRejection): FastifyReply {
   return reply
     .code(rejection.status)
@@ -27,6 +33,7 @@ export function registerGatewayRoute(app: FastifyInstance, state: EmulatorState)
   const log = app.log.child({ component: 'emulator-gateway' });
 
   const finish = (record: GatewayRequestRecord): void => {
+    record.answeredAtMs = wallMs();
     state.recordRequest(record);
     const { outcome, status, code, messageId, name, endpointId } = record;
     log.info({ outcome, status, code, messageId, name, endpointId }, `gateway request ${outcome}`);
@@ -34,10 +41,12 @@ export function registerGatewayRoute(app: FastifyInstance, state: EmulatorState)
 
   // Fastify's own limit sits above ours so an oversize body still gets the gateway's 413 body.
   app.post(GATEWAY_PATH, { bodyLimit: MAX_BODY_BYTES * 4 }, async (request: FastifyRequest, reply) => {
+    const receivedAtMs = wallMs();
     const body = request.body as Buffer | undefined;
     const json = parseJsonBody(body);
     const record: GatewayRequestRecord = {
       at: state.nowIso(),
+      receivedAtMs,
       outcome: 'accepted',
       ...(json.ok ? peekMessage(json.value) : {}),
     };

@@ -126,6 +126,11 @@ describe('startEmulator on a real port', () => {
     expect(Date.parse(accepted?.at ?? '') - Date.parse(request?.at ?? '')).toBeGreaterThanOrEqual(
       delayMs - 1,
     );
+    // The same split in real time with a fraction of a ms, inside the client's own round trip.
+    const { receivedAtMs = Number.NaN, answeredAtMs = Number.NaN } = request ?? {};
+    expect(answeredAtMs - receivedAtMs).toBeGreaterThanOrEqual(delayMs - 1);
+    expect(receivedAtMs).toBeGreaterThanOrEqual(performance.timeOrigin + startedAt);
+    expect(answeredAtMs).toBeLessThanOrEqual(Date.now() + 1);
     emulator.injectGatewayFaults([{ status: 503 }]);
     const injectedAt = performance.now();
     expect((await sendEvent(emulator.gatewayUrl, tokens.access_token, body)).status).toBe(503);

@@ -88,6 +88,13 @@ export type GatewayOutcome = 'accepted' | 'rejected' | 'injected' | 'dropped' | 
 /** Every request to POST /v3/events, whatever happened to it. */
 export type GatewayRequestRecord = {
   at: string;
+  /**
+   * Wall-clock epoch ms with a fraction (performance.timeOrigin + performance.now()) when the
+   * request's body had arrived, and when its answer was written: for benchmarks that split a
+   * delivery into the client's part and the gateway's hold. Real time even when `now` is injected.
+   */
+  receivedAtMs?: number;
+  answeredAtMs?: number;
   outcome: GatewayOutcome;
   /** Absent when the connection was dropped. */
   status?: number;
