@@ -2,8 +2,8 @@
  * A slow disk (`pnpm bench -- disk-sync [--full] [--samples=N] [--sync-delay-ms=20]`). Not a
  * test. Release-to-gateway latency of `pressgate run` reading a VirtualRemote over a socat pty
  * (one button, only `single` mapped, so it fires on the release; the emulator answers at
- * once), timed from the bench writing the `U` line to the emulator's accept time (whole ms,
- * midpoint used), with every sync the outbox makes slowed as on an SD card, beside the same
+ * once), timed from the bench writing the `U` line to the emulator's answer (its request
+ * record's `answeredAtMs`, wall clock with a fraction of a ms), with every sync the outbox makes slowed as on an SD card, beside the same
  * run without the delay.
  *
  * Which syscalls: the outbox journal is opened with O_DSYNC (Linux), so its durable append IS
@@ -46,6 +46,15 @@ function straceArgs(dataDir: string, delayMs: number): string[] {
   return ['-f', '-qq', '-o', '/dev/null', ...paths, '-e', 'trace=write,fdatasync,fsync', ...inject];
 }
 
+/** When the emulator answered `messageId`, wall-clock ms with a fraction (its request record). */
+async function answeredAtMs(emulatorUrl: string, messageId: string): Promise<number | undefined> {
+  const requests = (await (await fetch(`${emulatorUrl}/_emulator/requests`)).json()) as {
+    messageId?: string;
+    answeredAtMs?: number;
+  }[];
+  return requests.findLast((request) => request.messageId === messageId)?.answeredAtMs;
+}
+
 export async function benchDiskSync() {
   const rig = await startPtyRelay({ gatewayDelayMs: 0, buttons: 1, gestures: ['single'] });
   try {
@@ -73,8 +82,9 @@ export async function benchDiskSync() {
             TIMEOUT_MS,
           ).catch(() => undefined);
           const first = got?.[0];
-          if (first === undefined) missed += 1;
-          else values.push(Date.parse(first.at) + 0.5 - releasedAt);
+          const answeredMs = first && (await answeredAtMs(rig.emulatorUrl, first.messageId));
+          if (answeredMs === undefined) missed += 1;
+          else values.push(answeredMs - releasedAt);
           await sleep(50);
         }
       } finally {
@@ -107,7 +117,7 @@ export async function benchDiskSync() {
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const result = { ...(await benchDiskSync()), node: process.version, at: new Date().toISOString() };
   console.log(
-    `disk-sync: ${result.samples} presses per side; release (U written) -> gateway accepted, ms (+-0.5); ` +
+    `disk-sync: ${result.samples} presses per side; release (U written) -> gateway accepted, ms; ` +
       `both under strace, the slow side with every outbox sync +${result.syncDelayMs} ms`,
   );
   const rows = Object.entries(result.sides).map(([name, stats]) => [
