@@ -15,6 +15,7 @@ export {
   schemaParser,
 } from './core/outbox/outbox-file.js';
 export { PressgateRelayCore } from './core/relay-core.js';
+export { type Clock, systemClock } from './core/shared/clock.js';
 export { parseJournal } from './core/store/journal-file.js';
 export { LwaClient } from './core/tokens/lwa-client.js';
 export { TokenManager } from './core/tokens/token-manager.js';

@@ -1,6 +1,13 @@
 import { withScopeToken } from '@pressgate/protocol';
 import type { DeliveryRecord } from '@pressgate/relay';
-import { Delivery, GatewayClient, LwaClient, Outbox, TokenManager } from '@pressgate/relay/internals';
+import {
+  type Clock,
+  Delivery,
+  GatewayClient,
+  LwaClient,
+  Outbox,
+  TokenManager,
+} from '@pressgate/relay/internals';
 import { onTestFinished } from 'vitest';
 import { freshDir } from './fresh-dir.js';
 import { captureLogs } from './logs.js';
@@ -20,6 +27,8 @@ export type DeliveryHarnessOptions = {
   start?: boolean;
   rateLimit?: { burst: number; perMinute: number };
   maxInFlight?: number;
+  /** Delivery's clock (default: the system's). */
+  clock?: Clock;
 };
 
 /** Real LWA + gateway servers, real files, the real token manager, outbox and delivery. */
@@ -58,6 +67,7 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions) {
     networkBackoffMs: { initial: 50, max: 200 },
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   onTestFinished(async () => {
     await delivery.stop(100);

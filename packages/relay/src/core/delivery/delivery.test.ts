@@ -8,6 +8,7 @@ import {
   waitFor,
 } from '@pressgate/test-kit';
 import { describe, expect, it } from 'vitest';
+import { type Clock, systemClock } from '../shared/clock.js';
 
 const ok: Reply = { status: 202 };
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - (times[i] ?? 0));
@@ -202,6 +203,28 @@ describe('delivery', () => {
     });
     // ...and not far more: a backoff that never grows past 200 ms leaves room for several tries.
     expect(starts.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('expires at once when the next backoff would pass the deadline, instead of a squeezed last try', async () => {
+    // Timers that fire 5 ms early on delivery's clock: sleeping "until the deadline" then left
+    // a last try 5 ms before it, much closer to the one before than the backoff allows.
+    const early: Clock = {
+      now: () => Date.now(),
+      sleep: (ms, signal) => systemClock.sleep(Math.max(0, ms - 5), signal),
+    };
+    const h = await startDeliveryHarness({ gateway: () => 'destroy', maxEventAgeMs: 1_000, clock: early });
+    const created = Date.now();
+    await h.delivery.enqueue(simpleEntry('living-room', created));
+    const [record] = await h.waitForRecords(1);
+    expect(record).toMatchObject({ outcome: 'expired', code: 'ERR_OUTBOX_EXPIRED' });
+    const starts = h.sends.map((send) => send.at);
+    expect(starts.length, `send starts: ${JSON.stringify(starts)}`).toBeGreaterThanOrEqual(4);
+    const expected = (i: number) => Math.min(200, 50 * 2 ** i);
+    gaps(starts).forEach((gap, i) => {
+      expect(gap, `gap ${i} in ${JSON.stringify(gaps(starts))}`).toBeGreaterThanOrEqual(expected(i) - 6);
+    });
+    // The last try left a full backoff before the deadline: a next one could not have fit.
+    expect(created + 1_000 - (starts.at(-1) ?? 0)).toBeLessThanOrEqual(200 + 6);
   });
 
   it('bounds a hung send by the time left to the event, not the full request timeout', async () => {

@@ -65,6 +65,8 @@ export class EventTrip {
   /** Resends the gateway asked for (429, 5xx). */
   #resends = 0;
   #refreshedAfter401 = false;
+  /** Set when a backoff or resend interval would end at or past the deadline: no try is left. */
+  #outOfTime = false;
   /** Tries without an answer in a row (network, timeout, token refresh), for the backoff. */
   #failures = 0;
   #last: LastAnswer = {};
@@ -79,7 +81,9 @@ export class EventTrip {
   async run(): Promise<Finished | undefined> {
     const { clock, maxEventAgeMs, isRunning } = this.#deps;
     while (isRunning()) {
-      if (clock.now() >= this.#deadline) return expiredOutcome(this.#attempts, maxEventAgeMs, this.#last);
+      if (this.#outOfTime || clock.now() >= this.#deadline) {
+        return expiredOutcome(this.#attempts, maxEventAgeMs, this.#last);
+      }
       const token = await this.#accessToken();
       if (token === undefined) continue;
       const next = await this.#attempt(token);
@@ -169,19 +173,33 @@ export class EventTrip {
         if (this.#resends >= policy.maxResends) return { outcome: 'dead_letter', ...answered };
         this.#resends += 1;
         this.#warn({ ...fields, retryInMs: policy.minResendIntervalMs }, 'gateway asked to resend');
-        await this.#sleepUntil(this.#deps.clock.now() + policy.minResendIntervalMs, this.#deps.waitSignal);
+        await this.#waitToRetry(policy.minResendIntervalMs);
         return 'again';
       default:
         return { outcome: 'dead_letter', ...answered };
     }
   }
 
-  /** Counts a try without an answer, says so, and waits the backoff (never past the deadline). */
+  /** Counts a try without an answer, says so, and waits the backoff. */
   async #backOff(fields: object, msg: string): Promise<void> {
     this.#failures += 1;
     const retryInMs = backoffMs(this.#deps.policy, this.#failures);
     this.#warn({ ...fields, retryInMs }, msg);
-    await this.#sleepUntil(this.#deps.clock.now() + retryInMs, this.#deps.waitSignal);
+    await this.#waitToRetry(retryInMs);
+  }
+
+  /**
+   * Waits `ms` before the next try. A wait that would end at or past the deadline is not
+   * waited: the trip ends now as expired. Sleeping to the deadline instead would leave a last
+   * try squeezed into whatever a timer leaves of it, closer to the one before than the policy
+   * allows, with a timeout too short to be answered.
+   */
+  async #waitToRetry(ms: number): Promise<void> {
+    if (this.#deps.clock.now() + ms >= this.#deadline) {
+      this.#outOfTime = true;
+      return;
+    }
+    await this.#sleepUntil(this.#deps.clock.now() + ms, this.#deps.waitSignal);
   }
 
   /** Waits for a link change, the deadline, or stop. */
