@@ -26,6 +26,11 @@ export type ListenerEvents = {
    */
   disconnected: [event: { remoteId: string; code: string; message: string }];
   line: [event: { remoteId: string; raw: string; result: ParseResult; at: string }];
+  /**
+   * A button of the connected remote went down (its `D` edge, before any debounce): a gesture
+   * may follow. For work worth starting early, such as opening a connection.
+   */
+  press: [event: { remoteId: string; button: number }];
   /** `at` (ISO 8601) is when the device detected the gesture: its `deviceMs` mapped to wall time. */
   gesture: [event: { remoteId: string; at: string } & DecodedGesture];
   anomaly: [event: { remoteId: string } & DecoderAnomaly];

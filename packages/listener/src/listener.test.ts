@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { PortInfo } from './ports/list-ports.js';
 
 describe('Listener over a real pty', () => {
-  it('turns protocol lines into connected, line and gesture events', async () => {
+  it('turns protocol lines into connected, line, press and gesture events', async () => {
     const pair = await testPtyPair();
     const remote = await testRemote(pair, { answer: HELLO });
     const { listener, seen } = testListener({ path: pair.hostPath, baudRate: 115200 });
@@ -35,6 +35,8 @@ describe('Listener over a real pty', () => {
       source: 'edges',
     });
     expect(seen.gesture[1]).toMatchObject({ button: 2, gesture: 'long', mapped: false, source: 'device' });
+    // The press began before its gesture was decided; a U or a device G is not a press.
+    expect(seen.press).toEqual([{ remoteId: 'living-room', button: 1 }]);
     expect(Date.parse(seen.gesture[0]?.at ?? '')).toBeGreaterThan(Date.now() - 60_000);
     expect(seen.line.map((line) => line.raw)).toEqual([
       HELLO,

@@ -238,6 +238,9 @@ export class Listener extends EventEmitter<ListenerEvents> {
       this.#decoder?.push({ type: 'heartbeat', seq: message.seq, ms: message.ms });
       return;
     }
+    if (message.type === 'edge' && message.edge === 'D') {
+      this.emit('press', { remoteId: this.remoteId, button: message.button });
+    }
     this.#decoder?.push(message);
   }
 

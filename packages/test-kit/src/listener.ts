@@ -49,6 +49,7 @@ export function testListener(
     connected: [],
     disconnected: [],
     line: [],
+    press: [],
     gesture: [],
     anomaly: [],
     retry: [],
@@ -57,6 +58,7 @@ export function testListener(
   listener.on('connected', (event) => seen.connected.push(event));
   listener.on('disconnected', (event) => seen.disconnected.push(event));
   listener.on('line', (event) => seen.line.push(event));
+  listener.on('press', (event) => seen.press.push(event));
   listener.on('gesture', (event) => seen.gesture.push(event));
   listener.on('anomaly', (event) => seen.anomaly.push(event));
   listener.on('retry', (event) => seen.retry.push(event));

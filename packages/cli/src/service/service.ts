@@ -228,6 +228,8 @@ export class Service extends EventEmitter<ServiceEvents> {
       if (event.code !== reasonCode) notConnected(event);
     });
     listener.on('wireError', (event) => this.relay.wireErrors.record(remote.id, event.code));
+    // A press begins: warm the gateway connection while the gesture is being decided.
+    listener.on('press', () => this.relay.core.warmGateway());
     listener.on('gesture', (gesture) => {
       // The listener timed it by the device clock. See docs/architecture.md, "Device time".
       void this.#ingest(remote.id, gesture, Date.parse(gesture.at), performance.now());

@@ -177,6 +177,14 @@ export class PressgateRelayCore implements RelayCore {
     this.#logger.info('relay core stopped; outbox flushed');
   }
 
+  /**
+   * A button went down: a gesture, and so a send, may follow within a second. Opens the
+   * gateway connection now when linked, so that send does not wait for the handshake.
+   */
+  warmGateway(): void {
+    if (this.#running && this.tokens.status().state === 'linked') this.#gateway.warm();
+  }
+
   async ingest(input: GestureInput): Promise<IngestResult> {
     this.#requireRunning();
     const time = eventTime(input.at, this.#clock.now(), this.#config.alexa.maxEventAgeMs);

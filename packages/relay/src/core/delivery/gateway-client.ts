@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import { readCappedText, UPSTREAM_BODY_LIMIT_BYTES } from '../shared/capped-body.js';
+import { WarmConnector } from './warm-connector.js';
 
 export type GatewayResult =
   | {
@@ -26,6 +27,8 @@ export type GatewayClientOptions = {
   requestTimeoutMs?: number;
   /** Keep-alive connections to the gateway (at most one send per endpoint at a time); default 16. */
   connections?: number;
+  /** How long a connection opened by `warm()` waits for a send; default 5 s. */
+  warmConnectionTtlMs?: number;
 };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -41,12 +44,30 @@ export class GatewayClient {
   readonly #url: URL;
   readonly #timeoutMs: number;
   readonly #connections: number;
+  readonly #warm: WarmConnector;
   #pool: Pool | undefined;
 
   constructor(options: GatewayClientOptions) {
     this.#url = new URL(options.url);
     this.#timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#connections = options.connections ?? DEFAULT_CONNECTIONS;
+    this.#warm = new WarmConnector(this.#url, options.warmConnectionTtlMs);
+  }
+
+  /**
+   * A send is coming soon (a button went down): open a connection now unless one is idle and
+   * ready, so the send does not wait for the handshake. Never throws; see WarmConnector.
+   */
+  warm(): void {
+    const stats = this.#pool?.stats;
+    // A connected pool client with no request running is idle: the send will take it.
+    if (stats !== undefined && stats.connected > stats.running) return;
+    this.#warm.open();
+  }
+
+  /** Connections opened by `warm()`, and how many a send used. */
+  get warmStats(): { opened: number; used: number; ready: boolean } {
+    return this.#warm.stats;
   }
 
   get url(): string {
@@ -130,6 +151,7 @@ export class GatewayClient {
   #openPool(): Pool {
     this.#pool ??= new Pool(this.#url.origin, {
       connections: this.#connections,
+      connect: this.#warm.connect,
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
     });
@@ -144,6 +166,7 @@ export class GatewayClient {
   }
 
   async close(): Promise<void> {
+    this.#warm.close();
     const pool = this.#pool;
     this.#pool = undefined;
     await pool?.close();

@@ -98,6 +98,15 @@ export class RegionGateway implements EventSender {
     void this.#store.db.write().catch(() => undefined);
   }
 
+  /**
+   * A send is coming soon: open a connection to the gateway it will go to, when that is known
+   * (a fixed region, or the one `auto` found). See GatewayClient.warm.
+   */
+  warm(): void {
+    const region = this.#store?.db.data.region;
+    (this.#fixed ?? (region === undefined ? undefined : this.#clients.get(region)))?.warm();
+  }
+
   async close(): Promise<void> {
     await this.#store?.adapter.flush();
     for (const client of this.#clients.values()) await client.close();
