@@ -119,6 +119,8 @@ export async function startPtyRelay(options: {
   gatewayDelayMs: number;
   buttons: number;
   gestures: Gestures;
+  /** Puts something (a proxy) between the relay and the emulator's gateway: returns its origin. */
+  gatewayVia?: (emulatorUrl: string) => Promise<string>;
 }): Promise<PtyRelay> {
   const dir = await mkdtemp(join(tmpdir(), 'pressgate-bench-pty-'));
   const log = await openFile(join(dir, 'relay.log'), 'a', 0o600);
@@ -136,6 +138,7 @@ export async function startPtyRelay(options: {
       options.gatewayDelayMs,
     );
     cleanups.push(() => stopChild(emulator.child));
+    const gatewayOrigin = await options.gatewayVia?.(emulator.url);
     const pair: PtyPair = await openPtyPair({ dir });
     cleanups.push(() => pair.kill());
     const remote = new VirtualRemote({ path: pair.devicePath, buttons: options.buttons, heartbeatMs: 1000 });
@@ -157,6 +160,7 @@ export async function startPtyRelay(options: {
       const port = await freePort();
       const configPath = join(dir, `pressgate-${relays}.yaml`);
       const config = ptyConfig(dataDir, port, emulator.url, pair.hostPath, options.buttons, options.gestures);
+      if (gatewayOrigin !== undefined) config.alexa.gatewayUrl = `${gatewayOrigin}/v3/events`;
       await writeFile(configPath, JSON.stringify(config));
       const relay = spawnRelay(
         ['run', '--config', configPath, '--log-level', 'warn'],

@@ -18,7 +18,16 @@ import { fileURLToPath } from 'node:url';
 import { formatSummaryTable, type SummaryRow } from './stats.js';
 
 /** In run order. A benchmark whose file is missing is skipped. */
-const BENCHMARKS = ['listener', 'peer', 'relay', 'burst', 'cost', 'disk-sync', 'firmware'] as const;
+const BENCHMARKS = [
+  'listener',
+  'peer',
+  'relay',
+  'burst',
+  'cold-press',
+  'cost',
+  'disk-sync',
+  'firmware',
+] as const;
 /** A benchmark still running after this is killed and counted as crashed (--full: 20 min). */
 const BENCH_TIMEOUT_MS = 5 * 60_000;
 const FULL_BENCH_TIMEOUT_MS = 20 * 60_000;
