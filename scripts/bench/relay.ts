@@ -2,8 +2,9 @@
  * Relay benchmark (`pnpm bench -- relay [--full] [--events=N --warmup=N --concurrency=1,16
  * --remotes=1,16 --gateway-delay-ms=80 --log-level=info --cpu-prof=DIR]`). Not a test. The
  * emulator answers every gateway request after --gateway-delay-ms (default 80, like the real
- * gateway's round trip). Default: 60 events per side at concurrency 16 over 1 and 16 remotes;
- * --full: 1000 events, concurrency 1 and 16. Production-shaped: the emulator (LWA + event
+ * gateway's round trip). Default: 60 events per side at concurrency 16 over 16 remotes;
+ * --full: 1000 events, concurrency 1 and 16, over 1 and 16 remotes (one remote's events share
+ * one button, so they go one gateway round trip at a time, in order, by design). Production-shaped: the emulator (LWA + event
  * gateway) and the relay (`pressgate run`, logs to a file) are each their own child process; the
  * load generator is this process. Per endpoint count and concurrency level, the same SimpleEvent
  * traffic goes as bare undici POSTs straight to the emulator's /v3/events (baseline), then as
@@ -74,7 +75,7 @@ export const DEFAULT_OPTIONS: RelayBenchOptions = {
   events: 60,
   warmup: 20,
   concurrency: [16],
-  remotes: [1, 16],
+  remotes: [16],
   logLevel: 'info',
   cpuProfDir: undefined,
   gatewayDelayMs: 80,
@@ -84,6 +85,7 @@ export const FULL_OPTIONS: RelayBenchOptions = {
   events: 1000,
   warmup: 100,
   concurrency: [1, 16],
+  remotes: [1, 16],
 };
 
 export type SideResult = {
