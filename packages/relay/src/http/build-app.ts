@@ -135,9 +135,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   return app;
 }
 
-/** One debug line per request from the onResponse hook: no headers, no bodies. */
+/**
+ * One debug line per request from the onResponse hook: no headers, no bodies. The line's
+ * fields are built only when debug is on (`routeOptions` is a new object at every read).
+ */
 function logRequests(app: FastifyInstance, logger: Logger): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!logger.isLevelEnabled('debug')) {
+      done();
+      return;
+    }
     logger.debug(
       {
         method: request.method,
@@ -147,5 +154,6 @@ function logRequests(app: FastifyInstance, logger: Logger): void {
       },
       'request done',
     );
+    done();
   });
 }
