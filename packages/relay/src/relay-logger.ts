@@ -1,4 +1,11 @@
-import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import {
+  type Bindings,
+  type ChildLoggerOptions,
+  type DestinationStream,
+  type Logger,
+  type LoggerOptions,
+  pino,
+} from 'pino';
 
 /**
  * Log paths that may carry a token, secret, authorization code or signature.
@@ -145,25 +152,35 @@ function copyOf(value: object): Record<string, unknown> {
 export function redactObject<T extends object>(value: T, rules: RedactRules): T {
   const any = rules.get('*');
   let copy: Record<string, unknown> | undefined;
-  const visit = (key: string, rule: RedactRules | true): void => {
-    const current = (value as Record<string, unknown>)[key];
-    if (current === undefined) return;
-    let next: unknown;
-    if (rule === true) next = CENSOR;
-    else if (typeof current === 'object' && current !== null) next = redactObject(current, rule);
-    else return;
-    if (next === current) return;
-    copy ??= copyOf(value);
-    copy[key] = next;
-  };
   if (any === undefined) {
-    for (const [key, rule] of rules) if (key in value) visit(key, rule);
+    for (const [key, rule] of rules) {
+      if (key in value) copy = censorField(value, copy, key, rule);
+    }
   } else {
     for (const key in value) {
-      if (Object.hasOwn(value, key)) visit(key, rules.get(key) ?? any);
+      if (Object.hasOwn(value, key)) copy = censorField(value, copy, key, rules.get(key) ?? any);
     }
   }
   return (copy ?? value) as T;
+}
+
+/** `copy` (made at the first change) with `key` of `value` censored as `rule` says. */
+function censorField(
+  value: object,
+  copy: Record<string, unknown> | undefined,
+  key: string,
+  rule: RedactRules | true,
+): Record<string, unknown> | undefined {
+  const current = (value as Record<string, unknown>)[key];
+  if (current === undefined) return copy;
+  let next: unknown;
+  if (rule === true) next = CENSOR;
+  else if (typeof current === 'object' && current !== null) next = redactObject(current, rule);
+  else return copy;
+  if (next === current) return copy;
+  const target = copy ?? copyOf(value);
+  target[key] = next;
+  return target;
 }
 
 /**
@@ -184,9 +201,11 @@ export function createRelayLogger(destination?: DestinationStream, level = 'info
   };
   const logger = destination === undefined ? pino(options) : pino(options, destination);
   // Children inherit this from the root (pino does not pass their bindings to the formatter).
-  const child = logger.child;
-  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+  type ChildOf = (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger;
+  const child = logger.child as unknown as ChildOf;
+  const redactedChild: ChildOf = function redactedChild(bindings, childOptions) {
     return child.call(this, redactObject(bindings, rules), childOptions);
-  } as Logger['child'];
+  };
+  logger.child = redactedChild as unknown as Logger['child'];
   return logger;
 }
