@@ -11,6 +11,7 @@ import { registerErrorHandling } from './http-errors.js';
 import { METRICS_CONTENT_TYPE, RelayMetrics } from './metrics.js';
 import { keepRawBody } from './raw-body.js';
 import { RecentGestures } from './recent-gestures.js';
+import { lazyRequestLogger } from './request-logger.js';
 import { fastifyServerOptions, type ServerLimits, serverLimits } from './server-limits.js';
 import type { WireErrorCounts } from './wire-error-counts.js';
 
@@ -70,6 +71,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request from the onResponse hook below: no headers, no bodies.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: bodyLimitBytes,
     forceCloseConnections: true,
     return503OnClosing: true,
