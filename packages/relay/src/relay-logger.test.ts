@@ -39,6 +39,19 @@ describe('createRelayLogger redaction', () => {
     }
   });
 
+  it('censors objects put into the message with %j and %o', () => {
+    const { logger, lines } = memoryLogger();
+    const object = { token: SECRET, kept: 'visible' };
+    logger.info('sent %j', object);
+    logger.info({ n: 1 }, 'sent %o', object);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).not.toContain(SECRET);
+      expect(line).toContain('visible');
+    }
+    expect(object.token).toBe(SECRET);
+  });
+
   it('censors child bindings at any depth of children', () => {
     const { logger, lines } = memoryLogger();
     logger

@@ -198,6 +198,17 @@ export function createRelayLogger(destination?: DestinationStream, level = 'info
       log: (object) => redactObject(object, rules),
       bindings: (bindings) => redactObject(bindings, rules),
     },
+    hooks: {
+      // Objects put into the message (`%j`, `%o`) are censored as well.
+      logMethod(args, method) {
+        const from = typeof args[0] === 'string' ? 1 : 2;
+        for (let index = from; index < args.length; index += 1) {
+          const value: unknown = args[index];
+          if (typeof value === 'object' && value !== null) args[index] = redactObject(value, rules);
+        }
+        method.apply(this, args);
+      },
+    },
   };
   const logger = destination === undefined ? pino(options) : pino(options, destination);
   // Children inherit this from the root (pino does not pass their bindings to the formatter).
