@@ -11,6 +11,7 @@ import { registerErrorHandling } from './http-errors.js';
 import { METRICS_CONTENT_TYPE, RelayMetrics } from './metrics.js';
 import { keepRawBody } from './raw-body.js';
 import { RecentGestures } from './recent-gestures.js';
+import { lazyRequestLogger } from './request-logger.js';
 import { fastifyServerOptions, type ServerLimits, serverLimits } from './server-limits.js';
 import type { WireErrorCounts } from './wire-error-counts.js';
 
@@ -70,6 +71,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request from the onResponse hook below: no headers, no bodies.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: bodyLimitBytes,
     forceCloseConnections: true,
     return503OnClosing: true,
@@ -135,9 +137,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   return app;
 }
 
-/** One debug line per request from the onResponse hook: no headers, no bodies. */
+/**
+ * One debug line per request from the onResponse hook: no headers, no bodies. The line's
+ * fields are built only when debug is on (`routeOptions` is a new object at every read).
+ */
 function logRequests(app: FastifyInstance, logger: Logger): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!logger.isLevelEnabled('debug')) {
+      done();
+      return;
+    }
     logger.debug(
       {
         method: request.method,
@@ -147,5 +156,6 @@ function logRequests(app: FastifyInstance, logger: Logger): void {
       },
       'request done',
     );
+    done();
   });
 }

@@ -31,6 +31,18 @@ describe('Host/Origin guard (only this box pages drive the relay)', () => {
     }
   });
 
+  it('keeps refusing a foreign name however many accepted Host values it has seen', async () => {
+    const h = await startHttpHarness();
+    const status = (host: string) =>
+      h.app.inject({ method: 'GET', url: '/v1/status', headers: { host } }).then((r) => r.statusCode);
+    for (let index = 0; index < 40; index += 1) {
+      expect(await status(`10.0.0.${index}:8787`)).toBe(200);
+      expect(await status('evil.example:8787')).toBe(403);
+    }
+    expect(await status('localhost:8787')).toBe(200);
+    expect(await status('127.0.0.1.nip.io')).toBe(403);
+  });
+
   it('refuses an Origin that is not the Host itself, and Sec-Fetch-Site: cross-site', async () => {
     const h = await startHttpHarness();
     const host = '127.0.0.1:8787';

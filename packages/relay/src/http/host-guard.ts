@@ -36,6 +36,24 @@ const EXEMPT = new Set(['POST /alexa/directive']);
 
 const policies = new WeakMap<Server, HostPolicy>();
 
+/**
+ * Host values a policy accepted, so a client sending the same Host on every request is not
+ * parsed again each time. Only accepted values are kept (the verdict depends on the value and
+ * the policy's names alone), and at most ACCEPTED_HOSTS_LIMIT per policy.
+ */
+const acceptedHosts = new WeakMap<HostPolicy, Set<string>>();
+const ACCEPTED_HOSTS_LIMIT = 32;
+
+function rememberAccepted(policy: HostPolicy, host: string): void {
+  let accepted = acceptedHosts.get(policy);
+  if (accepted === undefined) {
+    accepted = new Set();
+    acceptedHosts.set(policy, accepted);
+  }
+  if (accepted.size >= ACCEPTED_HOSTS_LIMIT) accepted.clear();
+  accepted.add(host);
+}
+
 function listeningPort(server: Server): number | undefined {
   const address = server.address();
   return address === null || typeof address === 'string' ? undefined : (address as AddressInfo).port;
@@ -78,15 +96,19 @@ function isIpLiteral(hostname: string): boolean {
 
 /** Why `host` does not name this relay, or undefined when it does. */
 export function foreignHostProblem(host: string | undefined, policy: HostPolicy): string | undefined {
+  if (host !== undefined && acceptedHosts.get(policy)?.has(host) === true) return undefined;
   const parsed = host === undefined ? undefined : parseHost(host);
-  const port = policy.port();
-  const example = `127.0.0.1${port === undefined ? '' : `:${port}`}`;
   if (parsed === undefined) {
+    const port = policy.port();
+    const example = `127.0.0.1${port === undefined ? '' : `:${port}`}`;
     return `expected a Host header naming this relay (e.g. ${example}), and it had ${host === undefined ? 'none' : 'an unreadable one'}: open the relay by its own address, or send relay.apiToken as a Bearer token`;
   }
   // The name only: Host names the target, so its port proves nothing about who sent it. The
   // page's own origin, port included, is in Origin, which must equal Host exactly.
-  if (policy.hostnames.has(parsed.hostname) || isIpLiteral(parsed.hostname)) return undefined;
+  if (policy.hostnames.has(parsed.hostname) || isIpLiteral(parsed.hostname)) {
+    rememberAccepted(policy, host as string);
+    return undefined;
+  }
   return `expected a Host naming this relay (localhost, an IP address or relay.host), and it was ${JSON.stringify(host?.slice(0, 100))}: a page on another site may not drive the relay; open it by its own address, or send relay.apiToken as a Bearer token`;
 }
 
@@ -130,10 +152,17 @@ export function registerHostGuard(
 ): HostPolicy {
   const policy = hostPolicyFor(app.server, options.configuredHost);
   policies.set(app.server, policy);
-  app.addHook('onRequest', async (request) => {
-    if (EXEMPT.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return;
-    if (hasApiToken(request.headers.authorization, options.apiToken)) return;
-    checkBrowserRequest(request, policy);
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      const exempt =
+        EXEMPT.has(`${request.method} ${request.routeOptions.url ?? ''}`) ||
+        hasApiToken(request.headers.authorization, options.apiToken);
+      if (!exempt) checkBrowserRequest(request, policy);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
   });
   return policy;
 }

@@ -4,6 +4,8 @@ import { HttpError } from './http-errors.js';
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped 127.x (::ffff:127.0.0.1). */
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;
+  // The usual loopback forms, before the general check.
+  if (address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1') return true;
   const lower = address.toLowerCase();
   if (lower === '::1' || lower === '0:0:0:0:0:0:0:1') return true;
   const v4 = lower.startsWith('::ffff:') ? lower.slice('::ffff:'.length) : lower;

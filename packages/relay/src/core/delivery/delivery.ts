@@ -7,7 +7,7 @@ import type { OutboxEntry } from '../outbox/outbox-file.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { insertByTime, isButtonEvent, isStateReport, laneOf, supersedes } from './delivery-lanes.js';
 import { type Finished, logDeliveryRecord, toDeliveryRecord } from './delivery-record.js';
-import { type AccessTokenSource, type EventSender, EventTrip } from './event-trip.js';
+import { type AccessTokenSource, type EventSender, EventTrip, type TripDeps } from './event-trip.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { SendSlots } from './send-slots.js';
@@ -69,6 +69,8 @@ export class Delivery {
   /** Aborts in-flight sends once the stop bound has passed. */
   #sendAbort = new AbortController();
   #running = false;
+  /** What every trip of the current run uses (its signals are this run's); made once per start. */
+  #tripDeps: TripDeps | undefined;
 
   constructor(options: DeliveryOptions) {
     this.#options = options;
@@ -89,6 +91,7 @@ export class Delivery {
     this.#running = true;
     this.#waitAbort = new AbortController();
     this.#sendAbort = new AbortController();
+    this.#tripDeps = undefined;
     // Every send or wait in flight listens: no leak warning past ten lanes.
     setMaxListeners(0, this.#sendAbort.signal, this.#waitAbort.signal);
     const pending = this.#options.outbox.pending();
@@ -217,24 +220,21 @@ export class Delivery {
 
   /** The event's outcome; undefined when stopped before one (the entry then stays pending). */
   #deliver(entry: OutboxEntry): Promise<Finished | undefined> {
-    const trip = new EventTrip(
-      {
-        tokens: this.#options.tokens,
-        gateway: this.#options.gateway,
-        withScopeToken: this.#options.withScopeToken,
-        maxEventAgeMs: this.#options.maxEventAgeMs,
-        policy: this.#policy,
-        clock: this.#clock,
-        logger: this.#logger,
-        isRunning: () => this.#running,
-        waitSignal: this.#waitAbort.signal,
-        sendSignal: this.#sendAbort.signal,
-        slots: this.#slots,
-      },
-      entry,
-      isStateReport(entry) ? Number.POSITIVE_INFINITY : ageOrigin(entry),
-    );
-    return trip.run();
+    this.#tripDeps ??= {
+      tokens: this.#options.tokens,
+      gateway: this.#options.gateway,
+      withScopeToken: this.#options.withScopeToken,
+      maxEventAgeMs: this.#options.maxEventAgeMs,
+      policy: this.#policy,
+      clock: this.#clock,
+      logger: this.#logger,
+      isRunning: () => this.#running,
+      waitSignal: this.#waitAbort.signal,
+      sendSignal: this.#sendAbort.signal,
+      slots: this.#slots,
+    };
+    const ageOriginMs = isStateReport(entry) ? Number.POSITIVE_INFINITY : ageOrigin(entry);
+    return new EventTrip(this.#tripDeps, entry, ageOriginMs).run();
   }
 
   async #finish(entry: OutboxEntry, finished: Finished): Promise<void> {

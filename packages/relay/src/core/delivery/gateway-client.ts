@@ -46,6 +46,11 @@ export class GatewayClient {
   readonly #connections: number;
   readonly #warm: WarmConnector;
   #pool: Pool | undefined;
+  /**
+   * The requests in flight, by the shutdown signal that aborts them: one listener per signal
+   * (added at its first request), not an add and a remove on the signal per request.
+   */
+  readonly #byShutdown = new WeakMap<AbortSignal, Set<AbortController>>();
 
   constructor(options: GatewayClientOptions) {
     this.#url = new URL(options.url);
@@ -95,9 +100,7 @@ export class GatewayClient {
       timedOut = true;
       abort.abort(new DOMException(`no answer within ${limitMs} ms`, 'TimeoutError'));
     }, limitMs);
-    const onShutdown = (): void => abort.abort(shutdown?.reason);
-    if (shutdown?.aborted) onShutdown();
-    else shutdown?.addEventListener('abort', onShutdown, { once: true });
+    this.#track(shutdown, abort);
     const signal = abort.signal;
     const started = performance.now();
     const latency = (): number => Math.round(performance.now() - started);
@@ -144,8 +147,32 @@ export class GatewayClient {
       };
     } finally {
       clearTimeout(timer);
-      shutdown?.removeEventListener('abort', onShutdown);
+      if (shutdown !== undefined) this.#byShutdown.get(shutdown)?.delete(abort);
     }
+  }
+
+  /** Makes `shutdown` abort this request too (at once when it already has). */
+  #track(shutdown: AbortSignal | undefined, abort: AbortController): void {
+    if (shutdown === undefined) return;
+    if (shutdown.aborted) {
+      abort.abort(shutdown.reason);
+      return;
+    }
+    let inFlight = this.#byShutdown.get(shutdown);
+    if (inFlight === undefined) {
+      const controllers = new Set<AbortController>();
+      inFlight = controllers;
+      this.#byShutdown.set(shutdown, controllers);
+      shutdown.addEventListener(
+        'abort',
+        () => {
+          for (const controller of controllers) controller.abort(shutdown.reason);
+          controllers.clear();
+        },
+        { once: true },
+      );
+    }
+    inFlight.add(abort);
   }
 
   #openPool(): Pool {
