@@ -36,13 +36,14 @@ export async function rssMb(pid: number): Promise<number> {
   return round(kb / 1024, 1);
 }
 
-/** `count` POST /v1/gestures, `CONCURRENCY` at a time; the messageIds of the 202s. */
+/** `count` POST /v1/gestures, `concurrency` at a time; the messageIds of the 202s. */
 export async function sendGestures(
   url: string,
   remotes: readonly Remote[],
   count: number,
+  concurrency = CONCURRENCY,
 ): Promise<string[]> {
-  const pool = new Pool(url, { connections: CONCURRENCY });
+  const pool = new Pool(url, { connections: concurrency });
   const ids: string[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -60,7 +61,7 @@ export async function sendGestures(
     }
   };
   try {
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
     await pool.close();
   }
@@ -107,18 +108,19 @@ export async function cpuPerEvent(
   return { cpuMsPerEvent: round(cpu / count, 4), cpuMs: cpu, wallMs: round(performance.now() - started) };
 }
 
-export function spawnForwarder(setup: ForwarderSetup): Promise<{ child: Child; url: string }> {
-  const process_: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./forwarder.ts', import.meta.url)),
-      JSON.stringify(setup),
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/** The forwarder through tsx, or plain node on `compiled` (compileForwarder's file). */
+export function spawnForwarder(
+  setup: ForwarderSetup,
+  compiled?: string,
+): Promise<{ child: Child; url: string }> {
+  const entry =
+    compiled === undefined
+      ? ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('./forwarder.ts', import.meta.url))]
+      : [compiled];
+  const process_: ChildProcess = spawn(process.execPath, [...entry, JSON.stringify(setup)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   process_.stdout?.on('data', (chunk: Buffer) => {
     out += chunk.toString('utf8');
@@ -136,6 +138,23 @@ export function spawnForwarder(setup: ForwarderSetup): Promise<{ child: Child; u
   ).then((url) => ({ child, url }));
 }
 
+/** `node packages/cli/dist/main.js <args>`: the installed command, no tsx (needs `pnpm build`). */
+export function spawnCompiledCli(args: readonly string[], stdout: 'ignore' | number): Child {
+  const process_ = spawn(process.execPath, [COMPILED_MAIN, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', stdout, 'pipe'],
+  });
+  let stderr = '';
+  process_.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  return {
+    process: process_,
+    exited: new Promise((resolve) => process_.once('exit', resolve)),
+    stderr: () => stderr,
+  };
+}
+
 /** Spawn to the first ok `/healthz`, in ms; the child is stopped after. */
 export async function startupMs(
   dir: string,
@@ -149,22 +168,7 @@ export async function startupMs(
   await writeFile(configPath, JSON.stringify(relayConfig(join(dataDir, 'data'), port, emulatorUrl, remotes)));
   const args = ['run', '--config', configPath, '--log-level', 'warn'];
   const started = performance.now();
-  let child: Child;
-  if (compiled) {
-    const process_ = spawn(process.execPath, [COMPILED_MAIN, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    process_.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child = {
-      process: process_,
-      exited: new Promise((resolve) => process_.once('exit', resolve)),
-      stderr: () => stderr,
-    };
-  } else child = spawnCli(args, 'ignore');
+  const child = compiled ? spawnCompiledCli(args, 'ignore') : spawnCli(args, 'ignore');
   try {
     const url = `http://127.0.0.1:${port}`;
     for (;;) {

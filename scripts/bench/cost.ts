@@ -1,15 +1,19 @@
 /**
- * What a small box pays (`pnpm bench -- cost [--full] [--events=N --cpu-events=N]`). Not a test.
- * One emulator child (gateway answers after 80 ms) serves two forwarders, each its own process:
- * `pressgate run` (tsx dev path, log level info, logs to a file) and the bench's minimal
- * Fastify + undici forwarder (forwarder.ts: no outbox, no logs).
- * - CPU per delivered event: utime + stime of the process (/proc/<pid>/stat, clock ticks)
- *   from just before `--cpu-events` gestures (default 600, --full 5000; concurrency 16, spread over 16
- *   remotes) until the emulator has accepted all of them (polled on the emulator, never on
- *   the measured process), divided by the events. Includes whatever the process does idle in
- *   that window (the relay's listeners look for their unplugged serial ports).
- * - Resident memory (VmRSS, /proc/<pid>/status) idle (linked, before any event) and after
- *   `--events` in all (default 1000; --full 100,000), beside the forwarder's after the same.
+ * What a small box pays (`pnpm bench -- cost [--full] [--memory-only] [--events=N --cpu-events=N]`).
+ * Not a test.
+ * - CPU per delivered event, on the tsx dev path: one emulator child (gateway answers after
+ *   80 ms) serves two forwarders, each its own process, both through tsx: `pressgate run` (log
+ *   level info, logs to a file) and the bench's minimal Fastify + undici forwarder
+ *   (forwarder.ts: no outbox, no logs). utime + stime of the process (/proc/<pid>/stat, clock
+ *   ticks) from just before `--cpu-events` gestures (default 600, --full 5000; concurrency 16,
+ *   spread over 16 remotes) until the emulator has accepted all of them (polled on the
+ *   emulator, never on the measured process), divided by the events. Includes whatever the
+ *   process does idle in that window (the relay's listeners look for their unplugged serial ports).
+ * - Resident memory (VmRSS, /proc/<pid>/status) of the installed command, `node
+ *   packages/cli/dist/main.js run` (needs `pnpm build`), beside forwarder.ts compiled to plain
+ *   JavaScript: idle (linked, before any event) and after `--events` (default 1000; --full
+ *   100,000). A second emulator with no gateway delay, 64 gestures at a time in rounds of 1000,
+ *   each delivered before the next (cost-memory.ts). `--memory-only` runs this phase alone.
  * - Start to `/healthz` ready: `node packages/cli/dist/main.js run` (the compiled command; needs
  *   `pnpm build`, else no figure) beside the tsx dev path, fresh data dir each, best of 1
  *   (--full: 3); and each one's resident memory 1 s after ready (unlinked, no events): what the
@@ -29,32 +33,24 @@ import {
   spawnCli,
   startEmulatorChild,
   stopChild,
-  waitFor,
   waitForRelay,
 } from './children.js';
+import { MEMORY_CONCURRENCY, type MemoryFigures, measureMemory } from './cost-memory.js';
 import {
   COMPILED_MAIN,
   CONCURRENCY,
   cpuPerEvent,
-  rssMb,
   sendGestures,
   spawnForwarder,
   startupMs,
   TIMEOUT_MS,
   waitAccepted,
 } from './cost-probes.js';
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  DIRECTIVE_SECRET,
-  EVENT_IDS,
-  type Remote,
-  relayConfig,
-  relayOutcomes,
-} from './relay.js';
+import { CLIENT_ID, CLIENT_SECRET, DIRECTIVE_SECRET, EVENT_IDS, type Remote, relayConfig } from './relay.js';
 import { benchArgs, formatNumber, intArg, type SummaryRow, summaryRow } from './stats.js';
 
 const ARGS = benchArgs(process.argv.slice(2));
+const MEMORY_ONLY = process.argv.includes('--memory-only');
 const TOTAL_EVENTS = intArg(ARGS.get('events'), ARGS.full ? 100_000 : 1000, 'events');
 const CPU_EVENTS = Math.min(
   TOTAL_EVENTS,
@@ -64,26 +60,14 @@ const STARTS = ARGS.full ? 3 : 1;
 const WARMUP = 200;
 const REMOTES = 16;
 const GATEWAY_DELAY_MS = 80;
-export async function benchCost() {
-  const remotes: Remote[] = Array.from({ length: REMOTES }, (_, index) => ({
-    remoteId: `bench-${index + 1}`,
-    endpointId: `bench-remote-${index + 1}`,
-    instance: randomUUID(),
-  }));
-  const dir = await mkdtemp(join(tmpdir(), 'pressgate-bench-cost-'));
+
+/** CPU per event of the tsx `pressgate run` and the tsx forwarder, through `emulatorUrl` (80 ms). */
+async function measureCpu(dir: string, emulatorUrl: string, remotes: readonly Remote[]) {
   const dataDir = join(dir, 'data');
   const log = await openFile(join(dir, 'relay.log'), 'a', 0o600);
-  let emulator: Child | undefined;
   let relay: Child | undefined;
   let forwarder: Child | undefined;
   try {
-    const started = await startEmulatorChild(
-      { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
-      TIMEOUT_MS,
-      GATEWAY_DELAY_MS,
-    );
-    emulator = started.child;
-    const emulatorUrl = started.url;
     const port = await freePort();
     const configPath = join(dir, 'pressgate.yaml');
     await writeFile(configPath, JSON.stringify(relayConfig(dataDir, port, emulatorUrl, remotes)));
@@ -104,130 +88,171 @@ export async function benchCost() {
       connections: CONCURRENCY,
     });
     forwarder = fwd.child;
-    const relayPid = relay.process.pid ?? 0;
-    const forwarderPid = forwarder.process.pid ?? 0;
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // settle before the idle reading
-    const idle = { relayMb: await rssMb(relayPid), forwarderMb: await rssMb(forwarderPid) };
-
     // Warm-up both (JIT), then CPU per event, the relay first, then the forwarder.
     await waitAccepted(emulatorUrl, await sendGestures(relayUrl, remotes, WARMUP), TIMEOUT_MS);
     await waitAccepted(emulatorUrl, await sendGestures(fwd.url, remotes, WARMUP), TIMEOUT_MS);
-    const relayCpu = await cpuPerEvent(relayPid, relayUrl, emulatorUrl, remotes, CPU_EVENTS);
-    const forwarderCpu = await cpuPerEvent(forwarderPid, fwd.url, emulatorUrl, remotes, CPU_EVENTS);
-
-    // The rest of the events for the memory figure, in rounds of at most 5000.
-    let sent = WARMUP + CPU_EVENTS;
-    const before = await relayOutcomes(relayUrl);
-    const rest = Math.max(0, TOTAL_EVENTS - sent);
-    for (let left = rest; left > 0; ) {
-      const round_ = Math.min(5000, left);
-      await sendGestures(relayUrl, remotes, round_);
-      await sendGestures(fwd.url, remotes, round_);
-      left -= round_;
-    }
-    sent += rest;
-    let outcomes = before;
-    await waitFor(
-      'the relay to deliver every event',
-      async () => {
-        outcomes = await relayOutcomes(relayUrl);
-        return outcomes.delivered + outcomes.other - before.delivered - before.other >= rest
-          ? true
-          : undefined;
-      },
-      () => JSON.stringify(outcomes),
-      Math.max(TIMEOUT_MS, rest * 20),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const after = { relayMb: await rssMb(relayPid), forwarderMb: await rssMb(forwarderPid), events: sent };
+    const relayPid = relay.process.pid ?? 0;
+    return {
+      relay: await cpuPerEvent(relayPid, relayUrl, emulatorUrl, remotes, CPU_EVENTS),
+      forwarder: await cpuPerEvent(forwarder.process.pid ?? 0, fwd.url, emulatorUrl, remotes, CPU_EVENTS),
+      events: CPU_EVENTS,
+    };
+  } finally {
     await stopChild(forwarder);
     await stopChild(relay);
+    await log.close();
+  }
+}
 
-    const compiledBuilt = existsSync(COMPILED_MAIN);
-    const starts = {
-      compiledMs: [] as number[],
-      tsxMs: [] as number[],
-      compiledIdleMb: [] as number[],
-      tsxIdleMb: [] as number[],
-    };
-    for (let run = 0; run < STARTS; run += 1) {
-      if (compiledBuilt) {
-        const compiled = await startupMs(dir, emulatorUrl, remotes, true);
-        starts.compiledMs.push(compiled.readyMs);
-        starts.compiledIdleMb.push(compiled.idleRssMb);
-      }
-      const dev = await startupMs(dir, emulatorUrl, remotes, false);
-      starts.tsxMs.push(dev.readyMs);
-      starts.tsxIdleMb.push(dev.idleRssMb);
+/** Start to /healthz and idle memory after, compiled beside tsx, `STARTS` times each. */
+async function measureStarts(
+  dir: string,
+  emulatorUrl: string,
+  remotes: readonly Remote[],
+  compiledBuilt: boolean,
+) {
+  const starts = {
+    compiledMs: [] as number[],
+    tsxMs: [] as number[],
+    compiledIdleMb: [] as number[],
+    tsxIdleMb: [] as number[],
+  };
+  for (let run = 0; run < STARTS; run += 1) {
+    if (compiledBuilt) {
+      const compiled = await startupMs(dir, emulatorUrl, remotes, true);
+      starts.compiledMs.push(compiled.readyMs);
+      starts.compiledIdleMb.push(compiled.idleRssMb);
     }
-    const best = (values: number[]) => (values.length === 0 ? Number.NaN : Math.min(...values));
-    const summary: SummaryRow[] = [
+    const dev = await startupMs(dir, emulatorUrl, remotes, false);
+    starts.tsxMs.push(dev.readyMs);
+    starts.tsxIdleMb.push(dev.idleRssMb);
+  }
+  return { ...starts, compiledBuilt, runs: STARTS };
+}
+
+type CpuFigures = Awaited<ReturnType<typeof measureCpu>>;
+type StartFigures = Awaited<ReturnType<typeof measureStarts>>;
+
+function memoryRows(memory: MemoryFigures | undefined): SummaryRow[] {
+  const built = memory !== undefined;
+  return [
+    summaryRow({
+      figure: built ? 'resident memory idle, compiled pressgate run' : 'idle memory, compiled (NOT BUILT)',
+      value: memory?.idle.relayMb ?? Number.NaN,
+      baseline: memory?.idle.forwarderMb ?? Number.NaN,
+      baselineName: 'forwarder idle, compiled',
+      unit: 'MB',
+      compare: 'ratio',
+    }),
+    summaryRow(
+      {
+        figure: built
+          ? `resident memory after ${memory.after.events} events, compiled pressgate run`
+          : 'memory after events, compiled (NOT BUILT)',
+        value: memory?.after.relayMb ?? Number.NaN,
+        baseline: memory?.after.forwarderMb ?? Number.NaN,
+        baselineName: 'forwarder compiled, same events',
+        unit: 'MB',
+        compare: 'ratio',
+      },
+      { text: '<= 80 MB (100,000 events: --full)', check: (_, value) => value <= 80 },
+    ),
+  ];
+}
+
+function summaryRows(
+  cpu: CpuFigures | undefined,
+  memory: MemoryFigures | undefined,
+  starts: StartFigures | undefined,
+) {
+  const best = (values: number[]) => (values.length === 0 ? Number.NaN : Math.min(...values));
+  const rows: SummaryRow[] = [];
+  if (cpu !== undefined) {
+    rows.push(
       summaryRow(
         {
-          figure: 'CPU per delivered event, pressgate run',
-          value: relayCpu.cpuMsPerEvent,
-          baseline: forwarderCpu.cpuMsPerEvent,
-          baselineName: 'Fastify+undici forwarder',
+          figure: 'CPU per delivered event, pressgate run (tsx)',
+          value: cpu.relay.cpuMsPerEvent,
+          baseline: cpu.forwarder.cpuMsPerEvent,
+          baselineName: 'Fastify+undici forwarder (tsx)',
           unit: 'ms',
           compare: 'ratio',
         },
         { text: '<= 1.5x', check: (compared) => compared <= 1.5 },
       ),
-      summaryRow({
-        figure: 'resident memory idle, pressgate run',
-        value: idle.relayMb,
-        baseline: idle.forwarderMb,
-        baselineName: 'forwarder idle',
-        unit: 'MB',
+    );
+  }
+  rows.push(...memoryRows(memory));
+  if (starts === undefined) return rows;
+  const built = starts.compiledBuilt;
+  rows.push(
+    summaryRow({
+      figure: built
+        ? 'resident memory idle, compiled dist/main.js (unlinked)'
+        : 'idle memory, compiled (NOT BUILT)',
+      value: best(starts.compiledIdleMb),
+      baseline: best(starts.tsxIdleMb),
+      baselineName: 'tsx dev path, same',
+      unit: 'MB',
+      compare: 'ratio',
+    }),
+    summaryRow(
+      {
+        figure: built
+          ? 'start to /healthz, compiled dist/main.js'
+          : 'start to /healthz, compiled (NOT BUILT)',
+        value: best(starts.compiledMs),
+        baseline: best(starts.tsxMs),
+        baselineName: 'tsx dev path',
+        unit: 'ms',
         compare: 'ratio',
-      }),
-      summaryRow(
-        {
-          figure: `resident memory after ${sent} events, pressgate run`,
-          value: after.relayMb,
-          baseline: after.forwarderMb,
-          baselineName: 'forwarder, same events',
-          unit: 'MB',
-          compare: 'ratio',
-        },
-        { text: '<= 80 MB (100,000 events: --full)', check: (_, value) => value <= 80 },
-      ),
-      summaryRow({
-        figure: compiledBuilt
-          ? 'resident memory idle, compiled dist/main.js (unlinked)'
-          : 'idle memory, compiled (NOT BUILT)',
-        value: best(starts.compiledIdleMb),
-        baseline: best(starts.tsxIdleMb),
-        baselineName: 'tsx dev path, same',
-        unit: 'MB',
-        compare: 'ratio',
-      }),
-      summaryRow(
-        {
-          figure: compiledBuilt
-            ? 'start to /healthz, compiled dist/main.js'
-            : 'start to /healthz, compiled (NOT BUILT)',
-          value: best(starts.compiledMs),
-          baseline: best(starts.tsxMs),
-          baselineName: 'tsx dev path',
-          unit: 'ms',
-          compare: 'ratio',
-        },
-        { text: '< 1000 ms', check: (_, value) => value < 1000 },
-      ),
-    ];
+      },
+      { text: '< 1000 ms', check: (_, value) => value < 1000 },
+    ),
+  );
+  return rows;
+}
+
+export async function benchCost() {
+  const remotes: Remote[] = Array.from({ length: REMOTES }, (_, index) => ({
+    remoteId: `bench-${index + 1}`,
+    endpointId: `bench-remote-${index + 1}`,
+    instance: randomUUID(),
+  }));
+  const dir = await mkdtemp(join(tmpdir(), 'pressgate-bench-cost-'));
+  let emulator: Child | undefined;
+  try {
+    const compiledBuilt = existsSync(COMPILED_MAIN);
+    let cpu: CpuFigures | undefined;
+    let starts: StartFigures | undefined;
+    if (!MEMORY_ONLY) {
+      const started = await startEmulatorChild(
+        { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+        TIMEOUT_MS,
+        GATEWAY_DELAY_MS,
+      );
+      emulator = started.child;
+      cpu = await measureCpu(dir, started.url, remotes);
+      starts = await measureStarts(dir, started.url, remotes, compiledBuilt);
+      await stopChild(emulator);
+    }
+    // Last, and alone: the memory phase's traffic is the heaviest the bench sends.
+    const memory = compiledBuilt ? await measureMemory(dir, remotes, TOTAL_EVENTS) : undefined;
     return {
-      cpu: { relay: relayCpu, forwarder: forwarderCpu, events: CPU_EVENTS },
-      memory: { idle, after },
-      startup: { ...starts, compiledBuilt, runs: STARTS },
-      setup: { remotes: REMOTES, concurrency: CONCURRENCY, gatewayDelayMs: GATEWAY_DELAY_MS, warmup: WARMUP },
-      summary,
+      ...(cpu === undefined ? {} : { cpu }),
+      ...(memory === undefined ? {} : { memory }),
+      ...(starts === undefined ? {} : { startup: starts }),
+      setup: {
+        remotes: REMOTES,
+        concurrency: CONCURRENCY,
+        memoryConcurrency: MEMORY_CONCURRENCY,
+        gatewayDelayMs: GATEWAY_DELAY_MS,
+        warmup: WARMUP,
+      },
+      summary: summaryRows(cpu, memory, starts),
     };
   } finally {
-    await stopChild(forwarder);
-    await stopChild(relay);
     await stopChild(emulator);
-    await log.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -235,27 +260,33 @@ export async function benchCost() {
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const result = { ...(await benchCost()), node: process.version, at: new Date().toISOString() };
   const { cpu, memory, startup } = result;
+  if (cpu !== undefined) {
+    console.log(
+      `cost: ${cpu.events} events for CPU; ${REMOTES} remotes, concurrency ${CONCURRENCY}, gateway answers after ${GATEWAY_DELAY_MS} ms`,
+    );
+    console.log(
+      `  CPU per event (tsx): pressgate run ${formatNumber(cpu.relay.cpuMsPerEvent, 3)} ms (${cpu.relay.cpuMs} ms in ` +
+        `${formatNumber(cpu.relay.wallMs / 1000, 1)} s), forwarder ${formatNumber(cpu.forwarder.cpuMsPerEvent, 3)} ms ` +
+        `(${cpu.forwarder.cpuMs} ms in ${formatNumber(cpu.forwarder.wallMs / 1000, 1)} s)`,
+    );
+  }
   console.log(
-    `cost: ${cpu.events} events for CPU, ${memory.after.events} in all; ${REMOTES} remotes, concurrency ${CONCURRENCY}, ` +
-      `gateway answers after ${GATEWAY_DELAY_MS} ms`,
+    memory === undefined
+      ? '  RSS, compiled: not built (pnpm build)'
+      : `  RSS, compiled: pressgate run idle ${memory.idle.relayMb} MB, forwarder ${memory.idle.forwarderMb} MB; after ` +
+          `${memory.after.events} events each (no gateway delay, concurrency ${MEMORY_CONCURRENCY}, ` +
+          `${formatNumber(memory.wallMs / 1000, 1)} s): ${memory.after.relayMb} MB, forwarder ${memory.after.forwarderMb} MB`,
   );
-  console.log(
-    `  CPU per event: pressgate run ${formatNumber(cpu.relay.cpuMsPerEvent, 3)} ms (${cpu.relay.cpuMs} ms in ` +
-      `${formatNumber(cpu.relay.wallMs / 1000, 1)} s), forwarder ${formatNumber(cpu.forwarder.cpuMsPerEvent, 3)} ms ` +
-      `(${cpu.forwarder.cpuMs} ms in ${formatNumber(cpu.forwarder.wallMs / 1000, 1)} s)`,
-  );
-  console.log(
-    `  RSS idle: pressgate run ${memory.idle.relayMb} MB, forwarder ${memory.idle.forwarderMb} MB; after ` +
-      `${memory.after.events} events: ${memory.after.relayMb} MB, forwarder ${memory.after.forwarderMb} MB`,
-  );
-  console.log(
-    `  start to /healthz (ms, each run): compiled ${startup.compiledBuilt ? startup.compiledMs.join(', ') : 'not built (pnpm build)'}; ` +
-      `tsx ${startup.tsxMs.join(', ')}`,
-  );
-  console.log(
-    `  idle RSS 1 s after ready, unlinked (MB, each run): compiled ${startup.compiledIdleMb.join(', ') || '-'}; ` +
-      `tsx ${startup.tsxIdleMb.join(', ')}`,
-  );
+  if (startup !== undefined) {
+    console.log(
+      `  start to /healthz (ms, each run): compiled ${startup.compiledBuilt ? startup.compiledMs.join(', ') : 'not built (pnpm build)'}; ` +
+        `tsx ${startup.tsxMs.join(', ')}`,
+    );
+    console.log(
+      `  idle RSS 1 s after ready, unlinked (MB, each run): compiled ${startup.compiledIdleMb.join(', ') || '-'}; ` +
+        `tsx ${startup.tsxIdleMb.join(', ')}`,
+    );
+  }
   const outDir = fileURLToPath(new URL('../../bench-results/', import.meta.url));
   await mkdir(outDir, { recursive: true });
   await writeFile(`${outDir}cost.json`, `${JSON.stringify(result, null, 2)}\n`);

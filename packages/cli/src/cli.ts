@@ -4,9 +4,11 @@ import { suggestClosest } from '@pressgate/protocol';
 import {
   type CliIo,
   type Command,
+  type CommandEntry,
   EXIT_FAILURE,
   EXIT_OK,
   EXIT_USAGE,
+  loadCommand,
   UsageError,
   writeLine,
 } from './command.js';
@@ -14,7 +16,7 @@ import { ConfigProblemsError } from './command-config.js';
 import { COMMANDS } from './commands/index.js';
 import { formatCommandHelp, formatTopHelp, withHelpOption } from './help.js';
 
-function findCommand(commands: readonly Command[], name: string): Command | undefined {
+function findCommand(commands: readonly CommandEntry[], name: string): CommandEntry | undefined {
   return commands.find((command) => command.name === name);
 }
 
@@ -77,19 +79,23 @@ export async function cliVersion(): Promise<string> {
  * Run the pressgate CLI with `argv` (without node and script) and return the
  * exit code. Never calls process.exit: main does, after output is flushed.
  */
-export async function runCli(argv: readonly string[], io: CliIo, commands = COMMANDS): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  commands: readonly CommandEntry[] = COMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' && rest[0] ? findCommand(commands, rest[0]) : undefined;
-    io.stdout.write(topic ? formatCommandHelp(topic) : formatTopHelp(commands));
+    io.stdout.write(topic ? formatCommandHelp(await loadCommand(topic)) : formatTopHelp(commands));
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
     writeLine(io.stdout, `pressgate ${await cliVersion()}`);
     return EXIT_OK;
   }
-  const command = findCommand(commands, name);
-  if (!command) {
+  const entry = findCommand(commands, name);
+  if (!entry) {
     const names = commands.map((known) => known.name);
     const suggestion = name.startsWith('-') ? undefined : suggestClosest(name, names);
     writeLine(
@@ -100,6 +106,8 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = COMM
     writeLine(io.stderr, 'Run `pressgate --help` for what each does.');
     return EXIT_USAGE;
   }
+  // Only the chosen command's module is loaded: `run` never pays for the emulator or init.
+  const command = await loadCommand(entry);
   try {
     const { values, positionals } = parseCommandArgs(command, rest);
     if (values.help === true) {

@@ -48,6 +48,19 @@ export type Command = {
   run(context: CommandContext): Promise<number>;
 };
 
+/**
+ * A command as the registry lists it: its name and summary (enough for the top help and for
+ * did-you-mean) without its module, which `load` imports when the command runs or shows its help.
+ */
+export type LazyCommand = Pick<Command, 'name' | 'summary'> & { load(): Promise<Command> };
+
+/** What runCli accepts: commands already loaded (tests) or loaded on use (the registry). */
+export type CommandEntry = Command | LazyCommand;
+
+export function loadCommand(entry: CommandEntry): Promise<Command> {
+  return 'load' in entry ? entry.load() : Promise.resolve(entry);
+}
+
 /** Bad usage: unknown flag, missing value. Reported with the command's usage, exit 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

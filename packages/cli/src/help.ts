@@ -26,7 +26,7 @@ export function formatCommandHelp(command: Command): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function formatTopHelp(commands: readonly Command[]): string {
+export function formatTopHelp(commands: readonly Pick<Command, 'name' | 'summary'>[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   const lines = [
     'Usage: pressgate <command> [options]',
