@@ -52,7 +52,7 @@ export type MemoryFigures = {
  * forwarder.ts as plain JavaScript (type annotations stripped, as tsc emits), written two levels
  * below the repository root like the source, so its relative and package imports resolve alike.
  */
-async function compileForwarder(root: string): Promise<string> {
+export async function compileForwarder(root: string): Promise<string> {
   const source = await readFile(join(root, 'scripts', 'bench', 'forwarder.ts'), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: {

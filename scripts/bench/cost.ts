@@ -1,13 +1,16 @@
 /**
  * What a small box pays (`pnpm bench -- cost [--full] [--memory-only] [--events=N --cpu-events=N]`).
  * Not a test.
- * - CPU per delivered event, on the tsx dev path: one emulator child (gateway answers after
- *   80 ms) serves two forwarders, each its own process, both through tsx: `pressgate run` (log
- *   level info, logs to a file) and the bench's minimal Fastify + undici forwarder
- *   (forwarder.ts: no outbox, no logs). utime + stime of the process (/proc/<pid>/stat, clock
- *   ticks) from just before `--cpu-events` gestures (default 600, --full 5000; concurrency 16,
- *   spread over 16 remotes) until the emulator has accepted all of them (polled on the
- *   emulator, never on the measured process), divided by the events. Includes whatever the
+ * - CPU per delivered event: one emulator child (gateway answers after 80 ms) serves two
+ *   forwarders, each its own process, both compiled (the installed command `node
+ *   packages/cli/dist/main.js run`, and forwarder.ts as plain JavaScript; both through tsx when
+ *   `pnpm build` has not run): `pressgate run` (log level info, logs to a file) and the bench's
+ *   minimal Fastify + undici forwarder (forwarder.ts: no outbox, no logs). After a warm-up
+ *   (600 events each, --full 2000), utime + stime of the process (/proc/<pid>/stat, clock
+ *   ticks) over `--cpu-events` gestures (default 600, --full 5000; concurrency 16, spread over
+ *   16 remotes) in 4 rounds per side, relay and forwarder in turn, each round until the emulator
+ *   has accepted all of it (polled on the emulator, never on the measured process), divided by
+ *   the events. Includes whatever the
  *   process does idle in that window (the relay's listeners look for their unplugged serial ports).
  * - Resident memory (VmRSS, /proc/<pid>/status) of the installed command, `node
  *   packages/cli/dist/main.js run` (needs `pnpm build`), beside forwarder.ts compiled to plain
@@ -35,12 +38,13 @@ import {
   stopChild,
   waitForRelay,
 } from './children.js';
-import { MEMORY_CONCURRENCY, type MemoryFigures, measureMemory } from './cost-memory.js';
+import { compileForwarder, MEMORY_CONCURRENCY, type MemoryFigures, measureMemory } from './cost-memory.js';
 import {
   COMPILED_MAIN,
   CONCURRENCY,
   cpuPerEvent,
   sendGestures,
+  spawnCompiledCli,
   spawnForwarder,
   startupMs,
   TIMEOUT_MS,
@@ -50,6 +54,7 @@ import { CLIENT_ID, CLIENT_SECRET, DIRECTIVE_SECRET, EVENT_IDS, type Remote, rel
 import { benchArgs, formatNumber, intArg, type SummaryRow, summaryRow } from './stats.js';
 
 const ARGS = benchArgs(process.argv.slice(2));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MEMORY_ONLY = process.argv.includes('--memory-only');
 const TOTAL_EVENTS = intArg(ARGS.get('events'), ARGS.full ? 100_000 : 1000, 'events');
 const CPU_EVENTS = Math.min(
@@ -57,12 +62,28 @@ const CPU_EVENTS = Math.min(
   intArg(ARGS.get('cpu-events'), ARGS.full ? 5000 : 600, 'cpu-events'),
 );
 const STARTS = ARGS.full ? 3 : 1;
-const WARMUP = 200;
+/** The CPU window is split into this many rounds per side, relay and forwarder in turn. */
+const CPU_ROUNDS = 4;
+
+type CpuRound = Awaited<ReturnType<typeof cpuPerEvent>>;
+
+function sumRounds(rounds: readonly CpuRound[], perRound: number): CpuRound {
+  const cpuMs = rounds.reduce((sum, round) => sum + round.cpuMs, 0);
+  const wallMs = rounds.reduce((sum, round) => sum + round.wallMs, 0);
+  return { cpuMsPerEvent: Math.round((cpuMs / (perRound * rounds.length)) * 1e4) / 1e4, cpuMs, wallMs };
+}
+
+/** Events through each side before its CPU is counted: V8 has compiled both hot paths by then. */
+const WARMUP = ARGS.full ? 2000 : 600;
 const REMOTES = 16;
 const GATEWAY_DELAY_MS = 80;
 
-/** CPU per event of the tsx `pressgate run` and the tsx forwarder, through `emulatorUrl` (80 ms). */
-async function measureCpu(dir: string, emulatorUrl: string, remotes: readonly Remote[]) {
+/**
+ * CPU per event of `pressgate run` and the forwarder through `emulatorUrl` (80 ms): both compiled
+ * (the installed command, and forwarder.ts as plain JavaScript) when `pnpm build` has run, else
+ * both through tsx.
+ */
+async function measureCpu(dir: string, emulatorUrl: string, remotes: readonly Remote[], compiled: boolean) {
   const dataDir = join(dir, 'data');
   const log = await openFile(join(dir, 'relay.log'), 'a', 0o600);
   let relay: Child | undefined;
@@ -71,31 +92,47 @@ async function measureCpu(dir: string, emulatorUrl: string, remotes: readonly Re
     const port = await freePort();
     const configPath = join(dir, 'pressgate.yaml');
     await writeFile(configPath, JSON.stringify(relayConfig(dataDir, port, emulatorUrl, remotes)));
-    relay = spawnCli(['run', '--config', configPath, '--log-level', 'info'], log.fd);
+    const args = ['run', '--config', configPath, '--log-level', 'info'];
+    relay = compiled ? spawnCompiledCli(args, log.fd) : spawnCli(args, log.fd);
     const relayUrl = `http://127.0.0.1:${port}`;
     await waitForRelay(relay, relayUrl, TIMEOUT_MS);
     await linkOverHttp(emulatorUrl, relayUrl, DIRECTIVE_SECRET);
     const { accessToken } = JSON.parse(await readFile(join(dataDir, 'tokens.json'), 'utf8')) as {
       accessToken: string;
     };
-    const fwd = await spawnForwarder({
-      gatewayUrl: `${emulatorUrl}/v3/events`,
-      token: accessToken,
-      remotes: Object.fromEntries(
-        remotes.map((r) => [r.remoteId, { endpointId: r.endpointId, instance: r.instance }]),
-      ),
-      eventIds: EVENT_IDS,
-      connections: CONCURRENCY,
-    });
+    const fwd = await spawnForwarder(
+      {
+        gatewayUrl: `${emulatorUrl}/v3/events`,
+        token: accessToken,
+        remotes: Object.fromEntries(
+          remotes.map((r) => [r.remoteId, { endpointId: r.endpointId, instance: r.instance }]),
+        ),
+        eventIds: EVENT_IDS,
+        connections: CONCURRENCY,
+      },
+      compiled ? await compileForwarder(ROOT) : undefined,
+    );
     forwarder = fwd.child;
     // Warm-up both (JIT), then CPU per event, the relay first, then the forwarder.
     await waitAccepted(emulatorUrl, await sendGestures(relayUrl, remotes, WARMUP), TIMEOUT_MS);
     await waitAccepted(emulatorUrl, await sendGestures(fwd.url, remotes, WARMUP), TIMEOUT_MS);
-    const relayPid = relay.process.pid ?? 0;
+    // Alternating rounds, so a slow spell of the machine (or a major GC) falls on both sides.
+    const sides = {
+      relay: { pid: relay.process.pid ?? 0, url: relayUrl, rounds: [] as CpuRound[] },
+      forwarder: { pid: forwarder.process.pid ?? 0, url: fwd.url, rounds: [] as CpuRound[] },
+    };
+    const perRound = Math.ceil(CPU_EVENTS / CPU_ROUNDS);
+    for (let round = 0; round < CPU_ROUNDS; round += 1) {
+      for (const side of [sides.relay, sides.forwarder]) {
+        side.rounds.push(await cpuPerEvent(side.pid, side.url, emulatorUrl, remotes, perRound));
+      }
+    }
     return {
-      relay: await cpuPerEvent(relayPid, relayUrl, emulatorUrl, remotes, CPU_EVENTS),
-      forwarder: await cpuPerEvent(forwarder.process.pid ?? 0, fwd.url, emulatorUrl, remotes, CPU_EVENTS),
-      events: CPU_EVENTS,
+      relay: sumRounds(sides.relay.rounds, perRound),
+      forwarder: sumRounds(sides.forwarder.rounds, perRound),
+      rounds: { relay: sides.relay.rounds, forwarder: sides.forwarder.rounds },
+      events: perRound * CPU_ROUNDS,
+      compiled,
     };
   } finally {
     await stopChild(forwarder);
@@ -171,10 +208,10 @@ function summaryRows(
     rows.push(
       summaryRow(
         {
-          figure: 'CPU per delivered event, pressgate run (tsx)',
+          figure: `CPU per delivered event, pressgate run (${cpu.compiled ? 'compiled' : 'tsx'})`,
           value: cpu.relay.cpuMsPerEvent,
           baseline: cpu.forwarder.cpuMsPerEvent,
-          baselineName: 'Fastify+undici forwarder (tsx)',
+          baselineName: `Fastify+undici forwarder (${cpu.compiled ? 'compiled' : 'tsx'})`,
           unit: 'ms',
           compare: 'ratio',
         },
@@ -232,7 +269,7 @@ export async function benchCost() {
         GATEWAY_DELAY_MS,
       );
       emulator = started.child;
-      cpu = await measureCpu(dir, started.url, remotes);
+      cpu = await measureCpu(dir, started.url, remotes, compiledBuilt);
       starts = await measureStarts(dir, started.url, remotes, compiledBuilt);
       await stopChild(emulator);
     }
@@ -265,7 +302,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
       `cost: ${cpu.events} events for CPU; ${REMOTES} remotes, concurrency ${CONCURRENCY}, gateway answers after ${GATEWAY_DELAY_MS} ms`,
     );
     console.log(
-      `  CPU per event (tsx): pressgate run ${formatNumber(cpu.relay.cpuMsPerEvent, 3)} ms (${cpu.relay.cpuMs} ms in ` +
+      `  CPU per event (${cpu.compiled ? 'compiled' : 'tsx'}): pressgate run ${formatNumber(cpu.relay.cpuMsPerEvent, 3)} ms (${cpu.relay.cpuMs} ms in ` +
         `${formatNumber(cpu.relay.wallMs / 1000, 1)} s), forwarder ${formatNumber(cpu.forwarder.cpuMsPerEvent, 3)} ms ` +
         `(${cpu.forwarder.cpuMs} ms in ${formatNumber(cpu.forwarder.wallMs / 1000, 1)} s)`,
     );

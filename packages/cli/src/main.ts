@@ -1,15 +1,6 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from 'node:v8';
-
-// A small box runs one `pressgate run` for months: V8's "optimize for size" mode (smaller young
-// generation, earlier garbage collection, memory before speed) holds its resident memory near
-// the idle figure under traffic. Set before anything else loads, hence the dynamic imports
-// below. Node gives no promise for V8 flags set after start; on Node 20 this one measurably
-// works, and scripts/bench/README.md ("cost") has its effect on memory and CPU per event.
-setFlagsFromString('--optimize-for-size');
-
-const { runCli } = await import('./cli.js');
-const { invocationDir } = await import('./invocation-dir.js');
+import { runCli } from './cli.js';
+import { invocationDir } from './invocation-dir.js';
 
 const shutdown = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
