@@ -15,7 +15,7 @@
  * straight to the emulator at the same offsets from each other, timed from its send.
  * The goal, "accepted within the decision + the gateway delay + 2 ms, p99", is read as: the
  * gesture's decision -> accepted p99 within 2 ms of the bare POST's send -> accepted p99, and
- * the same for the part before the gateway. Default 4 rounds of each (p99 is then the worst),
+ * the same for the part before the gateway. Default 3 rounds of each (p99 is then the worst),
  * --full 50. Writes bench-results/burst.json.
  */
 import { randomUUID } from 'node:crypto';
@@ -40,7 +40,7 @@ import {
 } from './stats.js';
 
 const ARGS = benchArgs(process.argv.slice(2));
-const ROUNDS = intArg(ARGS.get('rounds'), ARGS.full ? 50 : 4, 'rounds');
+const ROUNDS = intArg(ARGS.get('rounds'), ARGS.full ? 50 : 3, 'rounds');
 const GATEWAY_DELAY_MS = 80;
 /** The goal's allowance on top of the gateway delay. */
 const SLACK_MS = 2;

@@ -9,7 +9,7 @@
  * press), then tap again at once (the hot press: its connection is still open). Each press is
  * timed from its decision (the release written + doublePressMs) to the emulator's answer.
  * `pressgate run` opens the gateway connection when the button goes down, so a cold press
- * should cost what a hot one does; without that, it pays the handshake. Default 4 pairs,
+ * should cost what a hot one does; without that, it pays the handshake. Default 3 pairs,
  * --full 30. Writes bench-results/cold-press.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -30,7 +30,7 @@ import {
 } from './stats.js';
 
 const ARGS = benchArgs(process.argv.slice(2));
-const PAIRS = intArg(ARGS.get('pairs'), ARGS.full ? 30 : 4, 'pairs');
+const PAIRS = intArg(ARGS.get('pairs'), ARGS.full ? 30 : 3, 'pairs');
 const HANDSHAKE_MS = intArg(ARGS.get('handshake-ms'), 60, 'handshake-ms');
 const IDLE_MS = 1_000;
 const GATEWAY_DELAY_MS = 80;

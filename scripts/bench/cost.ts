@@ -6,7 +6,7 @@
  *   packages/cli/dist/main.js run`, and forwarder.ts as plain JavaScript; both through tsx when
  *   `pnpm build` has not run): `pressgate run` (log level info, logs to a file) and the bench's
  *   minimal Fastify + undici forwarder (forwarder.ts: no outbox, no logs). After a warm-up
- *   (600 events each, --full 2000), utime + stime of the process (/proc/<pid>/stat, clock
+ *   (400 events each, --full 2000), utime + stime of the process (/proc/<pid>/stat, clock
  *   ticks) over `--cpu-events` gestures (default 600, --full 5000; concurrency 16, spread over
  *   16 remotes) in 4 rounds per side, relay and forwarder in turn, each round until the emulator
  *   has accepted all of it (polled on the emulator, never on the measured process), divided by
@@ -74,7 +74,7 @@ function sumRounds(rounds: readonly CpuRound[], perRound: number): CpuRound {
 }
 
 /** Events through each side before its CPU is counted: V8 has compiled both hot paths by then. */
-const WARMUP = ARGS.full ? 2000 : 600;
+const WARMUP = ARGS.full ? 2000 : 400;
 const REMOTES = 16;
 const GATEWAY_DELAY_MS = 80;
 

@@ -14,7 +14,7 @@
  * delay_exit=<ms * 1000>`: only the calls on those paths are delayed (-P filters the
  * injection too; a snapshot's temporary file is not covered). Both sides run under the same
  * strace, so its own cost (a ptrace stop on every write, sockets included) is on both.
- * Default 20 presses per side, --full 200. Writes bench-results/disk-sync.json.
+ * Default 15 presses per side, --full 200. Writes bench-results/disk-sync.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ import {
 } from './stats.js';
 
 const ARGS = benchArgs(process.argv.slice(2));
-const SAMPLES = intArg(ARGS.get('samples'), ARGS.full ? 200 : 20, 'samples');
+const SAMPLES = intArg(ARGS.get('samples'), ARGS.full ? 200 : 15, 'samples');
 const SYNC_DELAY_MS = intArg(ARGS.get('sync-delay-ms'), 20, 'sync-delay-ms');
 
 function straceArgs(dataDir: string, delayMs: number): string[] {

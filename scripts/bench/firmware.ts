@@ -14,7 +14,7 @@
  *   - to that line arriving at the Listener on the host;
  *   - to the decoded `single` on the host.
  * Baseline for the last two: the pure-software virtual remote on a socat pty, the same Listener
- * and press, from its `U` written. Default 20 samples per side (under 15 s), --full 200.
+ * and press, from its `U` written. Default 15 samples per side, --full 200.
  * Prints a table and writes bench-results/firmware.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -44,7 +44,7 @@ import {
 } from './stats.js';
 
 const ARGS = benchArgs(process.argv.slice(2));
-const SAMPLES = intArg(ARGS.get('samples'), ARGS.full ? 200 : 20, 'samples');
+const SAMPLES = intArg(ARGS.get('samples'), ARGS.full ? 200 : 15, 'samples');
 const HOLD_MS = 30;
 /** Between samples: past the firmware's 10 ms debounce and the host's 20 ms release bounce. */
 const REST_MS = 60;
