@@ -1,7 +1,7 @@
 /**
  * What a small box pays (`pnpm bench -- cost [--full] [--memory-only | --cpu-only] [--events=N
  * --cpu-events=N]`). Not a test. `--cpu-only` runs the CPU phase alone (no start-up or memory
- * phase; warm-up as --full, `--cpu-events` not capped by `--events`): about a minute with
+ * phase; warm-up as --full, `--cpu-events` not capped by `--events`): about two minutes with
  * `--cpu-events=4000`, enough to compare two builds (run `pnpm build` first: it measures dist).
  * - CPU per delivered event: one emulator child (gateway answers after 80 ms) serves two
  *   forwarders, each its own process, both compiled (the installed command `node
