@@ -1,6 +1,8 @@
 /**
- * What a small box pays (`pnpm bench -- cost [--full] [--memory-only] [--events=N --cpu-events=N]`).
- * Not a test.
+ * What a small box pays (`pnpm bench -- cost [--full] [--memory-only | --cpu-only] [--events=N
+ * --cpu-events=N]`). Not a test. `--cpu-only` runs the CPU phase alone (no start-up or memory
+ * phase; warm-up as --full, `--cpu-events` not capped by `--events`): about two minutes with
+ * `--cpu-events=4000`, enough to compare two builds (run `pnpm build` first: it measures dist).
  * - CPU per delivered event: one emulator child (gateway answers after 80 ms) serves two
  *   forwarders, each its own process, both compiled (the installed command `node
  *   packages/cli/dist/main.js run`, and forwarder.ts as plain JavaScript; both through tsx when
@@ -56,11 +58,10 @@ import { benchArgs, formatNumber, intArg, type SummaryRow, summaryRow } from './
 const ARGS = benchArgs(process.argv.slice(2));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MEMORY_ONLY = process.argv.includes('--memory-only');
+const CPU_ONLY = process.argv.includes('--cpu-only');
 const TOTAL_EVENTS = intArg(ARGS.get('events'), ARGS.full ? 100_000 : 1000, 'events');
-const CPU_EVENTS = Math.min(
-  TOTAL_EVENTS,
-  intArg(ARGS.get('cpu-events'), ARGS.full ? 5000 : 600, 'cpu-events'),
-);
+const CPU_EVENTS_ARG = intArg(ARGS.get('cpu-events'), ARGS.full ? 5000 : 600, 'cpu-events');
+const CPU_EVENTS = CPU_ONLY ? CPU_EVENTS_ARG : Math.min(TOTAL_EVENTS, CPU_EVENTS_ARG);
 const STARTS = ARGS.full ? 3 : 1;
 /** The CPU window is split into this many rounds per side, relay and forwarder in turn. */
 const CPU_ROUNDS = 4;
@@ -74,7 +75,7 @@ function sumRounds(rounds: readonly CpuRound[], perRound: number): CpuRound {
 }
 
 /** Events through each side before its CPU is counted: V8 has compiled both hot paths by then. */
-const WARMUP = ARGS.full ? 2000 : 400;
+const WARMUP = ARGS.full || CPU_ONLY ? 2000 : 400;
 const REMOTES = 16;
 const GATEWAY_DELAY_MS = 80;
 
@@ -219,7 +220,7 @@ function summaryRows(
       ),
     );
   }
-  rows.push(...memoryRows(memory));
+  if (!CPU_ONLY) rows.push(...memoryRows(memory));
   if (starts === undefined) return rows;
   const built = starts.compiledBuilt;
   rows.push(
@@ -270,11 +271,11 @@ export async function benchCost() {
       );
       emulator = started.child;
       cpu = await measureCpu(dir, started.url, remotes, compiledBuilt);
-      starts = await measureStarts(dir, started.url, remotes, compiledBuilt);
+      if (!CPU_ONLY) starts = await measureStarts(dir, started.url, remotes, compiledBuilt);
       await stopChild(emulator);
     }
     // Last, and alone: the memory phase's traffic is the heaviest the bench sends.
-    const memory = compiledBuilt ? await measureMemory(dir, remotes, TOTAL_EVENTS) : undefined;
+    const memory = compiledBuilt && !CPU_ONLY ? await measureMemory(dir, remotes, TOTAL_EVENTS) : undefined;
     return {
       ...(cpu === undefined ? {} : { cpu }),
       ...(memory === undefined ? {} : { memory }),
@@ -307,13 +308,15 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
         `(${cpu.forwarder.cpuMs} ms in ${formatNumber(cpu.forwarder.wallMs / 1000, 1)} s)`,
     );
   }
-  console.log(
-    memory === undefined
-      ? '  RSS, compiled: not built (pnpm build)'
-      : `  RSS, compiled: pressgate run idle ${memory.idle.relayMb} MB, forwarder ${memory.idle.forwarderMb} MB; after ` +
-          `${memory.after.events} events each (no gateway delay, concurrency ${MEMORY_CONCURRENCY}, ` +
-          `${formatNumber(memory.wallMs / 1000, 1)} s): ${memory.after.relayMb} MB, forwarder ${memory.after.forwarderMb} MB`,
-  );
+  if (!CPU_ONLY) {
+    console.log(
+      memory === undefined
+        ? '  RSS, compiled: not built (pnpm build)'
+        : `  RSS, compiled: pressgate run idle ${memory.idle.relayMb} MB, forwarder ${memory.idle.forwarderMb} MB; after ` +
+            `${memory.after.events} events each (no gateway delay, concurrency ${MEMORY_CONCURRENCY}, ` +
+            `${formatNumber(memory.wallMs / 1000, 1)} s): ${memory.after.relayMb} MB, forwarder ${memory.after.forwarderMb} MB`,
+    );
+  }
   if (startup !== undefined) {
     console.log(
       `  start to /healthz (ms, each run): compiled ${startup.compiledBuilt ? startup.compiledMs.join(', ') : 'not built (pnpm build)'}; ` +
