@@ -27,7 +27,14 @@ import { fileURLToPath } from 'node:url';
 import { buildSimpleEvent, parseLine } from '@pressgate/protocol';
 import { Pool } from 'undici';
 import { waitFor } from './children.js';
-import { type AcceptedGesture, BENCH_TIMING, startPtyRelay, TIMEOUT_MS } from './pty-relay.js';
+import {
+  type AcceptedGesture,
+  BENCH_TIMING,
+  type GatewayTimes,
+  type PtyRelay,
+  startPtyRelay,
+  TIMEOUT_MS,
+} from './pty-relay.js';
 import {
   benchArgs,
   formatNumber,
@@ -76,7 +83,6 @@ const PATTERNS: Pattern[] = [
 /** One gesture's timeline, wall-clock epoch ms with fractions. */
 type Timeline = { decidedMs: number; receivedMs: number; answeredMs: number };
 
-type GatewayRequest = { messageId?: string; receivedAtMs?: number; answeredAtMs?: number };
 type Accepted = AcceptedGesture & { endpointId?: string; instance?: string };
 
 /** A bare client's POST of a SimpleEvent: when it was sent, on the wall clock. */
@@ -138,15 +144,9 @@ function split(timelines: readonly Timeline[]) {
   };
 }
 
-type Rig = Awaited<ReturnType<typeof startPtyRelay>>;
 type Round = { gestures: Timeline[]; bare: Timeline[]; missing: number };
 
-async function gatewayRequests(rig: Rig): Promise<Map<string | undefined, GatewayRequest>> {
-  const requests = (await (await fetch(`${rig.emulatorUrl}/_emulator/requests`)).json()) as GatewayRequest[];
-  return new Map(requests.map((request) => [request.messageId, request]));
-}
-
-function timeline(decidedMs: number | undefined, request: GatewayRequest | undefined): Timeline[] {
+function timeline(decidedMs: number | undefined, request: GatewayTimes | undefined): Timeline[] {
   const { receivedAtMs, answeredAtMs } = request ?? {};
   if (decidedMs === undefined || receivedAtMs === undefined || answeredAtMs === undefined) return [];
   return [{ decidedMs, receivedMs: receivedAtMs, answeredMs: answeredAtMs }];
@@ -154,7 +154,7 @@ function timeline(decidedMs: number | undefined, request: GatewayRequest | undef
 
 /** Plays `pattern` once, waits for its gestures at the gateway, then replays them bare. */
 async function playRound(
-  rig: Rig,
+  rig: PtyRelay,
   pattern: Pattern,
   releases: Map<number, number[]>,
   bare: { pool: Pool; token: string },
@@ -182,7 +182,7 @@ async function playRound(
   );
   const sends = await replayBare(bare.pool, bare.token, plan);
   await rig.accepted(); // the bare events are not gestures
-  const requests = await gatewayRequests(rig);
+  const requests = await rig.gatewayTimes();
   return {
     gestures: decided.flatMap(({ event, decidedMs }) => timeline(decidedMs, requests.get(event.messageId))),
     bare: sends.flatMap((send) => timeline(send.sentMs, requests.get(send.messageId))),

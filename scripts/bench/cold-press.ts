@@ -51,11 +51,7 @@ async function timedTap(rig: PtyRelay): Promise<number | undefined> {
       TIMEOUT_MS,
     ).catch(() => undefined);
     if (event === undefined) return undefined;
-    const requests = (await (await fetch(`${rig.emulatorUrl}/_emulator/requests`)).json()) as {
-      messageId?: string;
-      answeredAtMs?: number;
-    }[];
-    const answeredMs = requests.findLast((request) => request.messageId === event.messageId)?.answeredAtMs;
+    const answeredMs = (await rig.gatewayTimes()).get(event.messageId)?.answeredAtMs;
     return answeredMs === undefined ? undefined : answeredMs - (releasedMs + BENCH_TIMING.doublePressMs);
   } finally {
     rig.remote.off('sent', onSent);

@@ -46,15 +46,6 @@ function straceArgs(dataDir: string, delayMs: number): string[] {
   return ['-f', '-qq', '-o', '/dev/null', ...paths, '-e', 'trace=write,fdatasync,fsync', ...inject];
 }
 
-/** When the emulator answered `messageId`, wall-clock ms with a fraction (its request record). */
-async function answeredAtMs(emulatorUrl: string, messageId: string): Promise<number | undefined> {
-  const requests = (await (await fetch(`${emulatorUrl}/_emulator/requests`)).json()) as {
-    messageId?: string;
-    answeredAtMs?: number;
-  }[];
-  return requests.findLast((request) => request.messageId === messageId)?.answeredAtMs;
-}
-
 export async function benchDiskSync() {
   const rig = await startPtyRelay({ gatewayDelayMs: 0, buttons: 1, gestures: ['single'] });
   try {
@@ -82,7 +73,7 @@ export async function benchDiskSync() {
             TIMEOUT_MS,
           ).catch(() => undefined);
           const first = got?.[0];
-          const answeredMs = first && (await answeredAtMs(rig.emulatorUrl, first.messageId));
+          const answeredMs = first && (await rig.gatewayTimes()).get(first.messageId)?.answeredAtMs;
           if (answeredMs === undefined) missed += 1;
           else values.push(answeredMs - releasedAt);
           await sleep(50);

@@ -105,6 +105,9 @@ async function stopTraced(child: Child): Promise<void> {
   clearTimeout(timer);
 }
 
+/** A gateway request's arrival and answer, wall-clock ms with a fraction (the emulator's record). */
+export type GatewayTimes = { receivedAtMs?: number; answeredAtMs?: number };
+
 export type PtyRelay = {
   emulatorUrl: string;
   remote: VirtualRemote;
@@ -112,6 +115,8 @@ export type PtyRelay = {
   startRelay(strace?: (dataDir: string) => string[]): Promise<{ stop(): Promise<void>; dataDir: string }>;
   /** Events the emulator accepted whose messageIds are new since the last call. */
   accepted(): Promise<AcceptedGesture[]>;
+  /** Every gateway request the emulator recorded, by messageId (the last one for a resend). */
+  gatewayTimes(): Promise<Map<string, GatewayTimes>>;
   close(): Promise<void>;
 };
 
@@ -184,7 +189,13 @@ export async function startPtyRelay(options: {
       }
       return { stop, dataDir };
     };
-    return { emulatorUrl: emulator.url, remote, startRelay, accepted, close };
+    const gatewayTimes = async () => {
+      const requests = (await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as ({
+        messageId?: string;
+      } & GatewayTimes)[];
+      return new Map(requests.flatMap(({ messageId, ...times }) => (messageId ? [[messageId, times]] : [])));
+    };
+    return { emulatorUrl: emulator.url, remote, startRelay, accepted, gatewayTimes, close };
   } catch (error) {
     await close();
     throw error;

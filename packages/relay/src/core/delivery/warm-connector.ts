@@ -52,7 +52,7 @@ export class WarmConnector {
 
   /** undici's `connect` option: the ready connection when there is one, else a new one. */
   readonly connect = (options: buildConnector.Options, callback: buildConnector.Callback): void => {
-    const socket = this.#take(options);
+    const socket = this.#take();
     if (socket !== undefined) {
       this.#used += 1;
       // Asynchronously, as a fresh connect would answer: undici starts the request on its own
@@ -99,16 +99,14 @@ export class WarmConnector {
     this.#ready = { socket, timer, onIdleError };
   }
 
-  /** The ready socket for `options`' origin, if it is still open; it leaves the stash either way. */
-  #take(options: buildConnector.Options): Socket | undefined {
+  /**
+   * The ready socket, if it is still open; it leaves the stash either way. (The pool connects
+   * only to its own origin, the one the socket was opened to.)
+   */
+  #take(): Socket | undefined {
     const ready = this.#release();
     if (ready === undefined) return undefined;
-    const sameOrigin =
-      options.hostname === this.#target.hostname &&
-      String(options.port) === this.#target.port &&
-      options.protocol === this.#target.protocol;
-    const open = !ready.destroyed && ready.writable && !ready.readableEnded;
-    if (sameOrigin && open) return ready;
+    if (!ready.destroyed && ready.writable && !ready.readableEnded) return ready;
     ready.destroy();
     return undefined;
   }
