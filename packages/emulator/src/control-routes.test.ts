@@ -177,6 +177,28 @@ describe('control API', () => {
     expect(state.endpoints.endpointIds()).toEqual([]);
   });
 
+  it('answers only the records after the first N with ?after=N, and refuses a bad N', async () => {
+    const { app, state, clock } = testApp(onTestFinished);
+    const { access_token: token } = await link(app, state);
+    await control(app, 'discovery', discoverResponse());
+    const sent: string[] = [];
+    for (let count = 0; count < 3; count += 1) {
+      const event = simpleEvent(token, { timestamp: new Date(clock.ms).toISOString() });
+      sent.push(event.event.header.messageId);
+      expect((await postEvent(app, token, event)).statusCode).toBe(202);
+    }
+    const ids = (records: { messageId: string }[]) => records.map((record) => record.messageId);
+    expect(ids(await get(app, 'accepted?after=1'))).toEqual(sent.slice(1));
+    expect(ids(await get(app, 'requests?after=2'))).toEqual(sent.slice(2));
+    expect(await get(app, 'accepted?after=3')).toEqual([]);
+    expect(await get(app, 'accepted?after=99')).toEqual([]);
+    expect(ids(await get(app, 'accepted?after=0'))).toEqual(sent);
+    for (const bad of ['-1', 'x', '1.5']) {
+      const response = await app.inject({ method: 'GET', url: `/_emulator/accepted?after=${bad}` });
+      expectBadControl(response, /Expected after to be a count of records/);
+    }
+  });
+
   it('refuses a control body that is not JSON', async () => {
     const { app } = testApp(onTestFinished);
     const text = await app.inject({

@@ -50,9 +50,22 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
     });
   };
 
-  app.get(`${CONTROL_PREFIX}/accepted`, async () => state.accepted());
-  app.get(`${CONTROL_PREFIX}/requests`, async () => state.requests());
-  app.get(`${CONTROL_PREFIX}/token-requests`, async () => state.tokenRequests());
+  /** A GET route for one record list; `?after=N` answers only the records after the first N. */
+  const records = (path: string, list: (after?: number) => unknown[]): void => {
+    app.get(`${CONTROL_PREFIX}/${path}`, async (request, reply) => {
+      const { after } = request.query as { after?: string };
+      if (after === undefined) return list();
+      if (!/^\d{1,15}$/.test(after))
+        return badRequest(
+          reply,
+          `Expected after to be a count of records (0 or more); got ${JSON.stringify(after)}.`,
+        );
+      return list(Number(after));
+    });
+  };
+  records('accepted', (after) => state.accepted(after));
+  records('requests', (after) => state.requests(after));
+  records('token-requests', (after) => state.tokenRequests(after));
 
   post('faults', (body) => {
     const faults = Array.isArray(body) ? body : (body as { faults?: unknown } | undefined)?.faults;

@@ -39,9 +39,30 @@ function positiveSeconds(name: string, value: number | undefined, fallback: numb
   return seconds;
 }
 
-function pushBounded<T>(list: T[], item: T): void {
-  list.push(item);
-  if (list.length > MAX_RECORDS) list.splice(0, list.length - MAX_RECORDS);
+/**
+ * The last MAX_RECORDS records of one kind, and how many were ever recorded: a reader that has
+ * seen the first `n` asks for the ones after them, so polling stays cheap as records pile up.
+ */
+class RecordLog<T> {
+  #items: T[] = [];
+  #total = 0;
+
+  push(item: T): void {
+    this.#items.push(item);
+    this.#total += 1;
+    if (this.#items.length > MAX_RECORDS) this.#items.splice(0, this.#items.length - MAX_RECORDS);
+  }
+
+  /** Copies of the records after the first `seen` ever recorded (those still kept). */
+  after(seen = 0): T[] {
+    const fresh = this.#total - seen;
+    return fresh <= 0 ? [] : structuredClone(this.#items.slice(Math.max(0, this.#items.length - fresh)));
+  }
+
+  clear(): void {
+    this.#items = [];
+    this.#total = 0;
+  }
 }
 
 export class EmulatorState {
@@ -56,9 +77,9 @@ export class EmulatorState {
   /** Aborted when the server closes, so held (delayed) requests end at once. */
   readonly #closing = new AbortController();
   #skillEnabled = true;
-  #accepted: AcceptedEvent[] = [];
-  #requests: GatewayRequestRecord[] = [];
-  #tokenRequests: TokenRequestRecord[] = [];
+  readonly #accepted = new RecordLog<AcceptedEvent>();
+  readonly #requests = new RecordLog<GatewayRequestRecord>();
+  readonly #tokenRequests = new RecordLog<TokenRequestRecord>();
 
   constructor(options: StateOptions) {
     if (options.clientId === '' || options.clientSecret === '') {
@@ -131,27 +152,29 @@ export class EmulatorState {
   }
 
   recordAccepted(event: AcceptedEvent): void {
-    pushBounded(this.#accepted, event);
+    this.#accepted.push(event);
   }
 
   recordRequest(record: GatewayRequestRecord): void {
-    pushBounded(this.#requests, record);
+    this.#requests.push(record);
   }
 
   recordTokenRequest(record: TokenRequestRecord): void {
-    pushBounded(this.#tokenRequests, record);
+    this.#tokenRequests.push(record);
   }
 
-  accepted(): AcceptedEvent[] {
-    return structuredClone(this.#accepted);
+  /** Accepted events, oldest first; with `after`, only those after the first `after` ever accepted. */
+  accepted(after?: number): AcceptedEvent[] {
+    return this.#accepted.after(after);
   }
 
-  requests(): GatewayRequestRecord[] {
-    return structuredClone(this.#requests);
+  /** Gateway requests, oldest first; `after` as for `accepted`. */
+  requests(after?: number): GatewayRequestRecord[] {
+    return this.#requests.after(after);
   }
 
-  tokenRequests(): TokenRequestRecord[] {
-    return structuredClone(this.#tokenRequests);
+  tokenRequests(after?: number): TokenRequestRecord[] {
+    return this.#tokenRequests.after(after);
   }
 
   /** Back to a fresh start: no tokens, codes, endpoints, faults or records; skill enabled. */
@@ -160,8 +183,8 @@ export class EmulatorState {
     this.endpoints.clear();
     this.faults.clear();
     this.#skillEnabled = true;
-    this.#accepted = [];
-    this.#requests = [];
-    this.#tokenRequests = [];
+    this.#accepted.clear();
+    this.#requests.clear();
+    this.#tokenRequests.clear();
   }
 }
