@@ -1,11 +1,15 @@
 /**
- * The relay bench's child processes: `pressgate emulator` and `pressgate run`, each its own
- * node process (tsx, no wrapper, so SIGTERM reaches it), plus linking the relay to the
- * emulator over their HTTP APIs the way Alexa would.
+ * The benches' child processes: `pressgate emulator` and `pressgate run`, each its own node
+ * process (no wrapper, so SIGTERM reaches it), plus linking the relay to the emulator over their
+ * HTTP APIs the way Alexa would. `spawnCli` runs the TypeScript source through tsx (the dev
+ * path); `spawnCompiledCli` runs the compiled command an install runs (`pnpm bench` builds it
+ * first).
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +18,7 @@ import { SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join('packages', 'cli', 'src', 'main.ts');
+export const COMPILED_MAIN = join(ROOT, 'packages', 'cli', 'dist', 'main.js');
 
 export type Child = { process: ChildProcess; exited: Promise<unknown>; stderr: () => string };
 
@@ -55,6 +60,29 @@ export function spawnCli(
   return { process: child, exited, stderr: () => stderr };
 }
 
+/** `node packages/cli/dist/main.js <args>`: the installed command, no tsx (needs `pnpm build`). */
+export function spawnCompiledCli(
+  args: readonly string[],
+  stdout: 'pipe' | 'ignore' | number,
+  nodeFlags: readonly string[] = [],
+): Child {
+  const child = spawn(process.execPath, [...nodeFlags, COMPILED_MAIN, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', stdout, 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exited = child.exitCode === null ? once(child, 'exit') : Promise.resolve();
+  return { process: child, exited, stderr: () => stderr };
+}
+
+/** The compiled command when it is built (what a user runs), else the tsx dev path. */
+export function spawnPressgate(args: string[], stdout: 'pipe' | 'ignore' | number): Child {
+  return existsSync(COMPILED_MAIN) ? spawnCompiledCli(args, stdout) : spawnCli(args, stdout);
+}
+
 /** SIGTERM, then SIGKILL after 10 s; resolves once the child has exited. */
 export async function stopChild(child: Child | undefined): Promise<void> {
   if (child === undefined || child.process.exitCode !== null || child.process.signalCode !== null) return;
@@ -80,7 +108,7 @@ export async function startEmulatorChild(
   timeoutMs: number,
   gatewayDelayMs = 0,
 ): Promise<{ child: Child; url: string }> {
-  const child = spawnCli(
+  const child = spawnPressgate(
     [
       'emulator',
       '--gateway-delay-ms',

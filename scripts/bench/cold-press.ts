@@ -14,6 +14,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './children.js';
 import { type HandshakeProxy, startHandshakeProxy } from './handshake-proxy.js';
@@ -44,6 +45,8 @@ async function timedTap(rig: PtyRelay): Promise<number | undefined> {
   rig.remote.on('sent', onSent);
   try {
     await rig.remote.press(1, { holdMs: 60 });
+    // Polls go to the emulator that times the request: none before the tap was answered.
+    await sleep(BENCH_TIMING.doublePressMs + GATEWAY_DELAY_MS + HANDSHAKE_MS + 50);
     const event = await waitFor(
       'the tap at the gateway',
       async () => (await rig.accepted())[0],

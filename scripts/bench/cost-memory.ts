@@ -14,19 +14,13 @@ import {
   type Child,
   freePort,
   linkOverHttp,
+  spawnCompiledCli,
   startEmulatorChild,
   stopChild,
   waitFor,
   waitForRelay,
 } from './children.js';
-import {
-  rssMb,
-  sendGestures,
-  spawnCompiledCli,
-  spawnForwarder,
-  TIMEOUT_MS,
-  waitAccepted,
-} from './cost-probes.js';
+import { rssMb, sendGestures, spawnForwarder, TIMEOUT_MS, waitAccepted } from './cost-probes.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,

@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { type Child, freePort, spawnCli, stopChild, waitFor } from './children.js';
+import { type Child, freePort, spawnCli, spawnCompiledCli, stopChild, waitFor } from './children.js';
 import type { ForwarderSetup } from './forwarder.js';
 import { GESTURES, type Remote, relayConfig } from './relay.js';
 import { round } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const COMPILED_MAIN = join(ROOT, 'packages', 'cli', 'dist', 'main.js');
 export const CONCURRENCY = 16;
 export const TIMEOUT_MS = 60_000;
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on Linux). */
@@ -136,23 +135,6 @@ export function spawnForwarder(
     () => out,
     TIMEOUT_MS,
   ).then((url) => ({ child, url }));
-}
-
-/** `node packages/cli/dist/main.js <args>`: the installed command, no tsx (needs `pnpm build`). */
-export function spawnCompiledCli(args: readonly string[], stdout: 'ignore' | number): Child {
-  const process_ = spawn(process.execPath, [COMPILED_MAIN, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', stdout, 'pipe'],
-  });
-  let stderr = '';
-  process_.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  return {
-    process: process_,
-    exited: new Promise((resolve) => process_.once('exit', resolve)),
-    stderr: () => stderr,
-  };
 }
 
 /** Spawn to the first ok `/healthz`, in ms; the child is stopped after. */

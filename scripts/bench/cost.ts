@@ -33,20 +33,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type Child,
+  COMPILED_MAIN,
   freePort,
   linkOverHttp,
   spawnCli,
+  spawnCompiledCli,
   startEmulatorChild,
   stopChild,
   waitForRelay,
 } from './children.js';
 import { compileForwarder, MEMORY_CONCURRENCY, type MemoryFigures, measureMemory } from './cost-memory.js';
 import {
-  COMPILED_MAIN,
   CONCURRENCY,
   cpuPerEvent,
   sendGestures,
-  spawnCompiledCli,
   spawnForwarder,
   startupMs,
   TIMEOUT_MS,

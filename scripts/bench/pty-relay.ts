@@ -1,14 +1,14 @@
 /**
- * Shared by the burst and disk-sync benches: an emulator child, a socat pty with a
+ * Shared by the burst, disk-sync and cold-press benches: an emulator child, a socat pty with a
  * VirtualRemote on its device side, and `pressgate run` children reading its host side, linked
- * to the emulator. Times: the bench writes each edge (VirtualRemote `sent`, performance.now in
- * this process, turned into wall time); the emulator's accepted event carries its accept time
- * (`at`, whole ms: the midpoint is used) and the gesture's decision time (`payload.timestamp`,
- * the relay's device-time-mapped moment of the gesture, whole ms). All one machine, one wall
- * clock.
+ * to the emulator; both children are the compiled command when it is built (else tsx). Times:
+ * the bench writes each edge (VirtualRemote `sent`, performance.now in this process, turned into
+ * wall time); the emulator records each gateway request's arrival and answer (`receivedAtMs`,
+ * `answeredAtMs`, wall ms with a fraction). All one machine, one wall clock.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, open as openFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/device-tools';
 import {
   type Child,
+  COMPILED_MAIN,
   freePort,
   linkOverHttp,
-  spawnCli,
+  spawnPressgate,
   startEmulatorChild,
   stopChild,
   waitFor,
@@ -79,12 +80,14 @@ function ptyConfig(
 
 /** `pressgate run` as a child, optionally wrapped by strace; its pid is the node process's. */
 function spawnRelay(args: string[], logFd: number, strace: string[] | undefined): Child {
-  if (strace === undefined) return spawnCli(args, logFd);
-  const process_: ChildProcess = spawn(
-    'strace',
-    [...strace, '--', process.execPath, '--conditions=source', '--import', 'tsx', MAIN, ...args],
-    { cwd: ROOT, stdio: ['ignore', logFd, 'pipe'] },
-  );
+  if (strace === undefined) return spawnPressgate(args, logFd);
+  const command = existsSync(COMPILED_MAIN)
+    ? [COMPILED_MAIN]
+    : ['--conditions=source', '--import', 'tsx', MAIN];
+  const process_: ChildProcess = spawn('strace', [...strace, '--', process.execPath, ...command, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', logFd, 'pipe'],
+  });
   let stderr = '';
   process_.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
@@ -149,14 +152,17 @@ export async function startPtyRelay(options: {
     const remote = new VirtualRemote({ path: pair.devicePath, buttons: options.buttons, heartbeatMs: 1000 });
     await remote.start();
     cleanups.push(() => remote.stop());
-    const seen = new Set<string>();
+    // Each poll asks only for the records after those already seen, so it stays as cheap as the
+    // first however long the bench runs (the emulator answers polls on the loop that times requests).
+    let acceptedSeen = 0;
     const accepted = async () => {
-      const all = (await (await fetch(`${emulator.url}/_emulator/accepted`)).json()) as (AcceptedGesture & {
+      const fresh = (await (
+        await fetch(`${emulator.url}/_emulator/accepted?after=${acceptedSeen}`)
+      ).json()) as (AcceptedGesture & {
         name: string;
       })[];
-      const fresh = all.filter((event) => event.name === 'Event' && !seen.has(event.messageId));
-      for (const event of all) seen.add(event.messageId);
-      return fresh;
+      acceptedSeen += fresh.length;
+      return fresh.filter((event) => event.name === 'Event');
     };
     let relays = 0;
     const startRelay = async (strace?: (dataDir: string) => string[]) => {
@@ -189,11 +195,17 @@ export async function startPtyRelay(options: {
       }
       return { stop, dataDir };
     };
+    const times = new Map<string, GatewayTimes>();
+    let requestsSeen = 0;
     const gatewayTimes = async () => {
-      const requests = (await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as ({
+      const fresh = (await (
+        await fetch(`${emulator.url}/_emulator/requests?after=${requestsSeen}`)
+      ).json()) as ({
         messageId?: string;
       } & GatewayTimes)[];
-      return new Map(requests.flatMap(({ messageId, ...times }) => (messageId ? [[messageId, times]] : [])));
+      requestsSeen += fresh.length;
+      for (const { messageId, ...at } of fresh) if (messageId) times.set(messageId, at);
+      return times;
     };
     return { emulatorUrl: emulator.url, remote, startRelay, accepted, gatewayTimes, close };
   } catch (error) {
