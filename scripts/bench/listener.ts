@@ -1,7 +1,7 @@
 /**
  * Listener benchmark (run by `pnpm bench`, or alone:
  * `pnpm exec tsx --conditions=source scripts/bench/listener.ts [--full] [--samples=N]`). Not a
- * test. Samples per latency case: 30 by default (p99 is then the worst sample: read it as a
+ * test. Samples per latency case: 20 by default (p99 is then the worst sample: read it as a
  * rough figure), 600 with --full (steadier p99).
  *
  * 1. Decoder throughput, pure and in-process: parseLine + GestureDecoder.push over generated
@@ -29,7 +29,7 @@ import { benchArgs, intArg, type SummaryRow, summaryRow } from './stats.js';
 
 const THROUGHPUT_EDGES = 200_000;
 const ARGS = benchArgs(process.argv.slice(2));
-const SAMPLES = intArg(ARGS.get('samples'), ARGS.full ? 600 : 30, 'samples');
+const SAMPLES = intArg(ARGS.get('samples'), ARGS.full ? 600 : 20, 'samples');
 const BURST_SAMPLES = Math.max(1, Math.round(SAMPLES / 2));
 const SINGLE_HOLD_MS = 30;
 const HEARTBEAT_MS = 1000;
