@@ -20,7 +20,7 @@ import {
   waitFor,
   waitForRelay,
 } from './children.js';
-import { rssMb, sendGestures, spawnForwarder, TIMEOUT_MS, waitAccepted } from './cost-probes.js';
+import { AcceptedLog, rssMb, sendGestures, spawnForwarder, TIMEOUT_MS } from './cost-probes.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -139,7 +139,8 @@ export async function measureMemory(
       total += ids.length;
       await waitRelayDelivered(relayUrl, total);
     });
-    await sendInRounds(fwd.url, remotes, events, (ids) => waitAccepted(started.url, ids, TIMEOUT_MS));
+    const accepted = new AcceptedLog(started.url);
+    await sendInRounds(fwd.url, remotes, events, (ids) => accepted.waitFor(ids, TIMEOUT_MS));
     const wallMs = Math.round(performance.now() - startedMs);
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const after = { relayMb: await rssMb(pids.relay), forwarderMb: await rssMb(pids.forwarder), events };

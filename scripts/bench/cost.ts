@@ -44,13 +44,13 @@ import {
 } from './children.js';
 import { compileForwarder, MEMORY_CONCURRENCY, type MemoryFigures, measureMemory } from './cost-memory.js';
 import {
+  AcceptedLog,
   CONCURRENCY,
   cpuPerEvent,
   sendGestures,
   spawnForwarder,
   startupMs,
   TIMEOUT_MS,
-  waitAccepted,
 } from './cost-probes.js';
 import { CLIENT_ID, CLIENT_SECRET, DIRECTIVE_SECRET, EVENT_IDS, type Remote, relayConfig } from './relay.js';
 import { benchArgs, formatNumber, intArg, type SummaryRow, summaryRow } from './stats.js';
@@ -115,8 +115,9 @@ async function measureCpu(dir: string, emulatorUrl: string, remotes: readonly Re
     );
     forwarder = fwd.child;
     // Warm-up both (JIT), then CPU per event, the relay first, then the forwarder.
-    await waitAccepted(emulatorUrl, await sendGestures(relayUrl, remotes, WARMUP), TIMEOUT_MS);
-    await waitAccepted(emulatorUrl, await sendGestures(fwd.url, remotes, WARMUP), TIMEOUT_MS);
+    const accepted = new AcceptedLog(emulatorUrl);
+    await accepted.waitFor(await sendGestures(relayUrl, remotes, WARMUP), TIMEOUT_MS);
+    await accepted.waitFor(await sendGestures(fwd.url, remotes, WARMUP), TIMEOUT_MS);
     // Alternating rounds, so a slow spell of the machine (or a major GC) falls on both sides.
     const sides = {
       relay: { pid: relay.process.pid ?? 0, url: relayUrl, rounds: [] as CpuRound[] },
@@ -125,7 +126,7 @@ async function measureCpu(dir: string, emulatorUrl: string, remotes: readonly Re
     const perRound = Math.ceil(CPU_EVENTS / CPU_ROUNDS);
     for (let round = 0; round < CPU_ROUNDS; round += 1) {
       for (const side of [sides.relay, sides.forwarder]) {
-        side.rounds.push(await cpuPerEvent(side.pid, side.url, emulatorUrl, remotes, perRound));
+        side.rounds.push(await cpuPerEvent(side.pid, side.url, accepted, remotes, perRound));
       }
     }
     return {
