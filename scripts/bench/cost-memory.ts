@@ -39,8 +39,19 @@ const SETTLE_MS = 1000;
 export type MemoryFigures = {
   idle: { relayMb: number; forwarderMb: number };
   after: { relayMb: number; forwarderMb: number; events: number };
+  /** The same processes `afterMs` after their last event (only when asked for). */
+  settled?: { relayMb: number; forwarderMb: number; afterMs: number };
   wallMs: number;
 };
+
+/** RSS of `pid` SETTLE_MS after now, and again `settleMs` later (0: not read again). */
+async function readAfter(pid: number, settleMs: number): Promise<{ soonMb: number; settledMb: number }> {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const soonMb = await rssMb(pid);
+  if (settleMs === 0) return { soonMb, settledMb: soonMb };
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  return { soonMb, settledMb: await rssMb(pid) };
+}
 
 /**
  * forwarder.ts as plain JavaScript (type annotations stripped, as tsc emits), written two levels
@@ -91,6 +102,7 @@ export async function measureMemory(
   dir: string,
   remotes: readonly Remote[],
   events: number,
+  settleMs = 0,
 ): Promise<MemoryFigures> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const dataDir = join(dir, 'memory-data');
@@ -132,6 +144,9 @@ export async function measureMemory(
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const idle = { relayMb: await rssMb(pids.relay), forwarderMb: await rssMb(pids.forwarder) };
 
+    // Each side is read at the same moments after its own last event: 1 s, and (settleMs) once
+    // V8 has had time to give back what it no longer uses. The relay must not idle through the
+    // forwarder's phase before it is read: that idle time alone halved its figure in one run.
     const startedMs = performance.now();
     const before = await relayOutcomes(relayUrl); // linking may have sent reports already
     let total = before.delivered + before.other;
@@ -139,12 +154,17 @@ export async function measureMemory(
       total += ids.length;
       await waitRelayDelivered(relayUrl, total);
     });
+    const relayRead = await readAfter(pids.relay, settleMs);
     const accepted = new AcceptedLog(started.url);
     await sendInRounds(fwd.url, remotes, events, (ids) => accepted.waitFor(ids, TIMEOUT_MS));
+    const forwarderRead = await readAfter(pids.forwarder, settleMs);
     const wallMs = Math.round(performance.now() - startedMs);
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    const after = { relayMb: await rssMb(pids.relay), forwarderMb: await rssMb(pids.forwarder), events };
-    return { idle, after, wallMs };
+    const after = { relayMb: relayRead.soonMb, forwarderMb: forwarderRead.soonMb, events };
+    const settled =
+      settleMs > 0
+        ? { relayMb: relayRead.settledMb, forwarderMb: forwarderRead.settledMb, afterMs: settleMs }
+        : undefined;
+    return { idle, after, ...(settled ? { settled } : {}), wallMs };
   } finally {
     await stopChild(forwarder);
     await stopChild(relay);

@@ -1,6 +1,6 @@
 /**
  * What a small box pays (`pnpm bench -- cost [--full] [--memory-only | --cpu-only] [--events=N
- * --cpu-events=N]`). Not a test. `--cpu-only` runs the CPU phase alone (no start-up or memory
+ * --cpu-events=N --settle-ms=N]`). Not a test. `--cpu-only` runs the CPU phase alone (no start-up or memory
  * phase; warm-up as --full, `--cpu-events` not capped by `--events`): about two minutes with
  * `--cpu-events=4000`, enough to compare two builds (run `pnpm build` first: it measures dist).
  * - CPU per delivered event: one emulator child (gateway answers after 80 ms) serves two
@@ -18,7 +18,9 @@
  *   packages/cli/dist/main.js run` (needs `pnpm build`), beside forwarder.ts compiled to plain
  *   JavaScript: idle (linked, before any event) and after `--events` (default 1000; --full
  *   100,000). A second emulator with no gateway delay, 64 gestures at a time in rounds of 1000,
- *   each delivered before the next (cost-memory.ts). `--memory-only` runs this phase alone.
+ *   each delivered before the next (cost-memory.ts). Each side is read 1 s after its own last
+ *   event, and again `--settle-ms` later (--full: 30 s; default: not). `--memory-only` runs this
+ *   phase alone.
  * - Start to `/healthz` ready: `node packages/cli/dist/main.js run` (the compiled command; needs
  *   `pnpm build`, else no figure) beside the tsx dev path, fresh data dir each, best of 1
  *   (--full: 3); and each one's resident memory 1 s after ready (unlinked, no events): what the
@@ -63,6 +65,8 @@ const TOTAL_EVENTS = intArg(ARGS.get('events'), ARGS.full ? 100_000 : 1000, 'eve
 const CPU_EVENTS_ARG = intArg(ARGS.get('cpu-events'), ARGS.full ? 5000 : 600, 'cpu-events');
 const CPU_EVENTS = CPU_ONLY ? CPU_EVENTS_ARG : Math.min(TOTAL_EVENTS, CPU_EVENTS_ARG);
 const STARTS = ARGS.full ? 3 : 1;
+/** Each side's memory is read again this long after its last event (V8 gives memory back when idle). */
+const SETTLED_MS = intArg(ARGS.get('settle-ms'), ARGS.full ? 30_000 : 0, 'settle-ms');
 /** The CPU window is split into this many rounds per side, relay and forwarder in turn. */
 const CPU_ROUNDS = 4;
 
@@ -196,6 +200,18 @@ function memoryRows(memory: MemoryFigures | undefined): SummaryRow[] {
       },
       { text: '<= 80 MB (100,000 events: --full)', check: (_, value) => value <= 80 },
     ),
+    ...(memory?.settled === undefined
+      ? []
+      : [
+          summaryRow({
+            figure: `resident memory ${memory.settled.afterMs / 1000} s after the ${memory.after.events} events, compiled pressgate run`,
+            value: memory.settled.relayMb,
+            baseline: memory.settled.forwarderMb,
+            baselineName: 'forwarder compiled, same',
+            unit: 'MB',
+            compare: 'ratio',
+          }),
+        ]),
   ];
 }
 
@@ -276,7 +292,8 @@ export async function benchCost() {
       await stopChild(emulator);
     }
     // Last, and alone: the memory phase's traffic is the heaviest the bench sends.
-    const memory = compiledBuilt && !CPU_ONLY ? await measureMemory(dir, remotes, TOTAL_EVENTS) : undefined;
+    const memory =
+      compiledBuilt && !CPU_ONLY ? await measureMemory(dir, remotes, TOTAL_EVENTS, SETTLED_MS) : undefined;
     return {
       ...(cpu === undefined ? {} : { cpu }),
       ...(memory === undefined ? {} : { memory }),
@@ -315,7 +332,10 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
         ? '  RSS, compiled: not built (pnpm build)'
         : `  RSS, compiled: pressgate run idle ${memory.idle.relayMb} MB, forwarder ${memory.idle.forwarderMb} MB; after ` +
             `${memory.after.events} events each (no gateway delay, concurrency ${MEMORY_CONCURRENCY}, ` +
-            `${formatNumber(memory.wallMs / 1000, 1)} s): ${memory.after.relayMb} MB, forwarder ${memory.after.forwarderMb} MB`,
+            `${formatNumber(memory.wallMs / 1000, 1)} s): ${memory.after.relayMb} MB, forwarder ${memory.after.forwarderMb} MB` +
+            (memory.settled === undefined
+              ? ''
+              : `; ${memory.settled.afterMs / 1000} s later: ${memory.settled.relayMb} MB, forwarder ${memory.settled.forwarderMb} MB`),
     );
   }
   if (startup !== undefined) {
