@@ -13,6 +13,9 @@ import {
   tokenForm,
 } from '@pressgate/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { RECORDED_HEADER } from './control-routes.js';
+import { MAX_RECORDS } from './state.js';
+import type { AcceptedEvent } from './types.js';
 
 type App = ReturnType<typeof testApp>['app'];
 
@@ -193,10 +196,36 @@ describe('control API', () => {
     expect(await get(app, 'accepted?after=3')).toEqual([]);
     expect(await get(app, 'accepted?after=99')).toEqual([]);
     expect(ids(await get(app, 'accepted?after=0'))).toEqual(sent);
+    const answer = await app.inject({ method: 'GET', url: '/_emulator/accepted?after=2' });
+    expect(answer.headers[RECORDED_HEADER]).toBe('3');
+
+    // A reset empties the lists but keeps counting, so a poller's cursor stays right.
+    await control(app, 'reset');
+    expect(await get(app, 'accepted?after=3')).toEqual([]);
+    const relinked = await link(app, state);
+    await control(app, 'discovery', discoverResponse());
+    const after = simpleEvent(relinked.access_token, { timestamp: new Date(clock.ms).toISOString() });
+    expect((await postEvent(app, relinked.access_token, after)).statusCode).toBe(202);
+    expect(ids(await get(app, 'accepted?after=3'))).toEqual([after.event.header.messageId]);
     for (const bad of ['-1', 'x', '1.5']) {
       const response = await app.inject({ method: 'GET', url: `/_emulator/accepted?after=${bad}` });
       expectBadControl(response, /Expected after to be a count of records/);
     }
+  });
+
+  it('answers ?after=N right once older records were dropped past the cap', async () => {
+    const { app, state } = testApp(onTestFinished);
+    for (let n = 1; n <= MAX_RECORDS + 5; n += 1) {
+      state.recordAccepted({ messageId: `m-${n}` } as unknown as AcceptedEvent);
+    }
+    const ids = (records: { messageId: string }[]) => records.map((record) => record.messageId);
+    expect(ids(await get(app, `accepted?after=${MAX_RECORDS + 3}`))).toEqual([
+      `m-${MAX_RECORDS + 4}`,
+      `m-${MAX_RECORDS + 5}`,
+    ]);
+    const kept = ids(await get(app, 'accepted?after=2'));
+    expect(kept).toHaveLength(MAX_RECORDS);
+    expect([kept[0], kept.at(-1)]).toEqual(['m-6', `m-${MAX_RECORDS + 5}`]);
   });
 
   it('refuses a control body that is not JSON', async () => {

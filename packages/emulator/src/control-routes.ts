@@ -31,6 +31,9 @@ function readJson(request: FastifyRequest): { ok: true; value: unknown } | { ok:
   return json.ok ? json : { ok: false, message: 'The body is not valid JSON.' };
 }
 
+/** On every record list's answer: how many of that kind were ever recorded. */
+export const RECORDED_HEADER = 'x-emulator-recorded';
+
 export function registerControlRoutes(app: FastifyInstance, state: EmulatorState): void {
   const log = app.log.child({ component: 'emulator-control' });
 
@@ -50,22 +53,27 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
     });
   };
 
-  /** A GET route for one record list; `?after=N` answers only the records after the first N. */
-  const records = (path: string, list: (after?: number) => unknown[]): void => {
+  /**
+   * A GET route for one record list; `?after=N` answers only the records after the first N ever
+   * recorded. The `x-emulator-recorded` header carries that count, the `after` to pass next.
+   */
+  type Kind = keyof ReturnType<EmulatorState['recordTotals']>;
+  const records = (path: string, kind: Kind, list: (after?: number) => unknown[]): void => {
     app.get(`${CONTROL_PREFIX}/${path}`, async (request, reply) => {
       const { after } = request.query as { after?: string };
-      if (after === undefined) return list();
-      if (!/^\d{1,15}$/.test(after))
+      if (after !== undefined && !/^\d{1,15}$/.test(after))
         return badRequest(
           reply,
           `Expected after to be a count of records (0 or more); got ${JSON.stringify(after)}.`,
         );
-      return list(Number(after));
+      // Read together with the list, in the same turn: no record can land between the two.
+      reply.header(RECORDED_HEADER, String(state.recordTotals()[kind]));
+      return after === undefined ? list() : list(Number(after));
     });
   };
-  records('accepted', (after) => state.accepted(after));
-  records('requests', (after) => state.requests(after));
-  records('token-requests', (after) => state.tokenRequests(after));
+  records('accepted', 'accepted', (after) => state.accepted(after));
+  records('requests', 'requests', (after) => state.requests(after));
+  records('token-requests', 'tokenRequests', (after) => state.tokenRequests(after));
 
   post('faults', (body) => {
     const faults = Array.isArray(body) ? body : (body as { faults?: unknown } | undefined)?.faults;

@@ -1,4 +1,5 @@
 export { type AppOptions, buildEmulatorApp, createEmulatorState } from './app.js';
+export { RECORDED_HEADER } from './control-routes.js';
 export { EmulatorError, GATEWAY_CODE_STATUS } from './errors.js';
 export { MAX_BODY_BYTES, MAX_FUTURE_SKEW_MS } from './gateway-handler.js';
 export { type Emulator, startEmulator } from './start-emulator.js';

@@ -53,6 +53,11 @@ class RecordLog<T> {
     if (this.#items.length > MAX_RECORDS) this.#items.splice(0, this.#items.length - MAX_RECORDS);
   }
 
+  /** How many were ever recorded (a reset does not start it again, so cursors stay valid). */
+  get total(): number {
+    return this.#total;
+  }
+
   /** Copies of the records after the first `seen` ever recorded (those still kept). */
   after(seen = 0): T[] {
     const fresh = this.#total - seen;
@@ -61,7 +66,6 @@ class RecordLog<T> {
 
   clear(): void {
     this.#items = [];
-    this.#total = 0;
   }
 }
 
@@ -175,6 +179,15 @@ export class EmulatorState {
 
   tokenRequests(after?: number): TokenRequestRecord[] {
     return this.#tokenRequests.after(after);
+  }
+
+  /** How many of each kind were ever recorded: the `after` a poller passes next. */
+  recordTotals(): { accepted: number; requests: number; tokenRequests: number } {
+    return {
+      accepted: this.#accepted.total,
+      requests: this.#requests.total,
+      tokenRequests: this.#tokenRequests.total,
+    };
   }
 
   /** Back to a fresh start: no tokens, codes, endpoints, faults or records; skill enabled. */
