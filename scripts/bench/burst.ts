@@ -17,7 +17,7 @@
  * The goal, "accepted within the decision + the gateway delay + 2 ms, p99", is read as: the
  * gesture's decision -> accepted p99 within 2 ms of the baseline's line written -> accepted
  * p99, and the same for the part before the gateway. Default 3 rounds of each (p99 is then the worst),
- * --full 50. Writes bench-results/burst.json.
+ * --full 50, after one uncounted round of each. Writes bench-results/burst.json.
  */
 import { randomUUID } from 'node:crypto';
 import { constants, openSync } from 'node:fs';
@@ -108,22 +108,31 @@ type SerialHop = {
   close(): Promise<void>;
 };
 
+/** How long the serial hop waits for a line to come through before the round gives up on it. */
+const HOP_TIMEOUT_MS = 5_000;
+
 async function openSerialHop(dir: string): Promise<SerialHop> {
   const pair = await openPtyPair({ dir: await mkdtemp(join(dir, 'bare-')) });
   const remote = new VirtualRemote({ path: pair.devicePath, buttons: 4, heartbeatMs: 0 });
-  const waiters = new Map<number, () => void>();
+  const waiters = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const failAll = (error: Error): void => {
+    for (const waiter of waiters.values()) waiter.reject(error);
+    waiters.clear();
+  };
   let host: ReadStream | undefined;
   try {
     host = new ReadStream(openSync(pair.hostPath, constants.O_RDWR | constants.O_NOCTTY));
     let pending = '';
     host.setEncoding('latin1');
+    host.on('error', (error) => failAll(new Error(`the baseline's pty failed: ${error.message}`)));
+    host.on('close', () => failAll(new Error("the baseline's pty closed")));
     host.on('data', (chunk: string) => {
       const lines = (pending + chunk).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
         const parsed = parseLine(line);
         if (!parsed.ok || parsed.message.type !== 'edge' || parsed.message.edge !== 'U') continue;
-        waiters.get(parsed.message.button)?.();
+        waiters.get(parsed.message.button)?.resolve();
         waiters.delete(parsed.message.button);
       }
     });
@@ -135,9 +144,29 @@ async function openSerialHop(dir: string): Promise<SerialHop> {
   }
   return {
     remote,
-    nextRelease: (button) => new Promise<void>((resolve) => waiters.set(button, resolve)),
+    nextRelease: (button) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(button);
+          reject(
+            new Error(
+              `no release of button ${button} through the baseline's pty within ${HOP_TIMEOUT_MS} ms`,
+            ),
+          );
+        }, HOP_TIMEOUT_MS);
+        waiters.set(button, {
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          reject: (error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        });
+      }),
     close: async () => {
-      await remote.stop();
+      await remote.stop().catch(() => undefined);
       host?.destroy();
       await pair.kill();
     },
@@ -292,9 +321,10 @@ export async function benchBurst() {
     gestures: ['single', 'double', 'long'],
   });
   const pool = new Pool(rig.emulatorUrl, { connections: 4 });
-  const hopDir = await mkdtemp(join(tmpdir(), 'pressgate-bench-burst-'));
+  let hopDir: string | undefined;
   let hop: SerialHop | undefined;
   try {
+    hopDir = await mkdtemp(join(tmpdir(), 'pressgate-bench-burst-'));
     hop = await openSerialHop(hopDir);
     const { dataDir } = await rig.startRelay();
     // The live access token the relay stored: the baseline sends as the same account.
@@ -336,9 +366,10 @@ export async function benchBurst() {
       summary: [...rounds].flatMap(([name, r]) => compareRows(name, r.gestures, r.bare)),
     };
   } finally {
-    await hop?.close();
-    await rm(hopDir, { recursive: true, force: true });
-    await pool.close();
+    // Each step on its own: one failing must not leave the others' processes and files behind.
+    await hop?.close().catch(() => undefined);
+    if (hopDir !== undefined) await rm(hopDir, { recursive: true, force: true }).catch(() => undefined);
+    await pool.close().catch(() => undefined);
     await rig.close();
   }
 }

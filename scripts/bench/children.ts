@@ -14,6 +14,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { RECORDED_HEADER } from '@pressgate/emulator';
 import { SIGNATURE_HEADER, signDirective } from '@pressgate/protocol';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -81,6 +82,17 @@ export function spawnCompiledCli(
 /** The compiled command when it is built (what a user runs), else the tsx dev path. */
 export function spawnPressgate(args: string[], stdout: 'pipe' | 'ignore' | number): Child {
   return existsSync(COMPILED_MAIN) ? spawnCompiledCli(args, stdout) : spawnCli(args, stdout);
+}
+
+/**
+ * The count of records the emulator has ever kept of one kind, from its answer to a record list:
+ * the `?after=` for the next poll. Fails on an emulator without the header (a stale build).
+ */
+export function recordedCount(answer: Response): number {
+  const count = Number(answer.headers.get(RECORDED_HEADER) ?? Number.NaN);
+  if (!Number.isInteger(count))
+    throw new Error(`the emulator's answer has no ${RECORDED_HEADER} header: run pnpm build (or pnpm bench)`);
+  return count;
 }
 
 /** SIGTERM, then SIGKILL after 10 s; resolves once the child has exited. */

@@ -6,7 +6,7 @@
  * carries nothing for `--handshake-ms` (a stand-in for TCP + TLS round trips to Amazon, which
  * loopback lacks), and a connection idle for 1 s is closed, as a server closes keep-alive ones.
  * Per pair: wait until the proxy has no connection open (the quiet spell), tap (the cold
- * press), then tap again at once (the hot press: its connection is still open). Each press is
+ * press), then tap again as soon as the first was answered (the hot press: its connection is still open). Each press is
  * timed from its decision (the release written + doublePressMs) to the emulator's answer.
  * `pressgate run` opens the gateway connection when the button goes down, so a cold press
  * should cost what a hot one does; without that, it pays the handshake. Default 3 pairs,

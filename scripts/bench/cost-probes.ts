@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { type Child, freePort, spawnCli, spawnCompiledCli, stopChild, waitFor } from './children.js';
+import {
+  type Child,
+  freePort,
+  recordedCount,
+  spawnCli,
+  spawnCompiledCli,
+  stopChild,
+  waitFor,
+} from './children.js';
 import type { ForwarderSetup } from './forwarder.js';
 import { GESTURES, type Remote, relayConfig } from './relay.js';
 import { round } from './stats.js';
@@ -71,40 +79,47 @@ export async function sendGestures(
 
 /**
  * The emulator's accepted events, read as they come: each poll asks only for the records after
- * those already read (`?after=N`), so waiting stays cheap for the emulator (whose loop answers
- * the gateway too) however many events a phase has piled up.
+ * those already read (`?after=N`, the next N from the emulator's count), so waiting stays cheap
+ * for the emulator (whose loop answers the gateway too) however many events have piled up.
  */
 export class AcceptedLog {
   readonly #emulatorUrl: string;
-  #read = 0;
-  readonly #ids = new Set<string>();
+  #read: number;
 
-  constructor(emulatorUrl: string) {
+  private constructor(emulatorUrl: string, read: number) {
     this.#emulatorUrl = emulatorUrl;
+    this.#read = read;
+  }
+
+  /** A log that reads from now on: what the emulator accepted before is never fetched. */
+  static async from(emulatorUrl: string): Promise<AcceptedLog> {
+    const answer = await fetch(`${emulatorUrl}/_emulator/accepted?after=${NOTHING_YET}`);
+    await answer.body?.cancel();
+    return new AcceptedLog(emulatorUrl, recordedCount(answer));
   }
 
   /** Resolves once every one of `ids` was accepted; fails after `timeoutMs` with the count seen. */
   async waitFor(ids: readonly string[], timeoutMs: number): Promise<void> {
-    let seen = 0;
+    const wanted = new Set(ids);
+    const got = new Set<string>();
     await waitFor(
       `${ids.length} events accepted`,
       async () => {
-        const fresh = (await (
-          await fetch(`${this.#emulatorUrl}/_emulator/accepted?after=${this.#read}`)
-        ).json()) as {
-          messageId: string;
-        }[];
-        this.#read += fresh.length;
-        for (const event of fresh) this.#ids.add(event.messageId);
-        seen = ids.filter((id) => this.#ids.has(id)).length;
-        return seen === ids.length ? true : undefined;
+        const answer = await fetch(`${this.#emulatorUrl}/_emulator/accepted?after=${this.#read}`);
+        this.#read = recordedCount(answer);
+        for (const { messageId } of (await answer.json()) as { messageId: string }[]) {
+          if (wanted.has(messageId)) got.add(messageId);
+        }
+        return got.size === wanted.size ? true : undefined;
       },
-      () => `${seen} of ${ids.length}`,
+      () => `${got.size} of ${wanted.size}`,
       timeoutMs,
     );
-    for (const id of ids) this.#ids.delete(id);
   }
 }
+
+/** An `after` past any count the emulator will reach: the answer is empty, its header the count. */
+const NOTHING_YET = 999_999_999_999_999;
 
 /** CPU ms per event of `pid` while `count` gestures go through `url` to the emulator. */
 export async function cpuPerEvent(

@@ -119,7 +119,7 @@ async function measureCpu(dir: string, emulatorUrl: string, remotes: readonly Re
     );
     forwarder = fwd.child;
     // Warm-up both (JIT), then CPU per event, the relay first, then the forwarder.
-    const accepted = new AcceptedLog(emulatorUrl);
+    const accepted = await AcceptedLog.from(emulatorUrl);
     await accepted.waitFor(await sendGestures(relayUrl, remotes, WARMUP), TIMEOUT_MS);
     await accepted.waitFor(await sendGestures(fwd.url, remotes, WARMUP), TIMEOUT_MS);
     // Alternating rounds, so a slow spell of the machine (or a major GC) falls on both sides.

@@ -20,6 +20,7 @@ import {
   COMPILED_MAIN,
   freePort,
   linkOverHttp,
+  recordedCount,
   spawnPressgate,
   startEmulatorChild,
   stopChild,
@@ -152,16 +153,14 @@ export async function startPtyRelay(options: {
     const remote = new VirtualRemote({ path: pair.devicePath, buttons: options.buttons, heartbeatMs: 1000 });
     await remote.start();
     cleanups.push(() => remote.stop());
-    // Each poll asks only for the records after those already seen, so it stays as cheap as the
-    // first however long the bench runs (the emulator answers polls on the loop that times requests).
-    let acceptedSeen = 0;
+    // Each poll asks only for the records after those already read, and takes the next cursor
+    // from the emulator's count, so it stays as cheap as the first however long the bench runs
+    // (the emulator answers polls on the loop that times the gateway requests).
+    let acceptedRead = 0;
     const accepted = async () => {
-      const fresh = (await (
-        await fetch(`${emulator.url}/_emulator/accepted?after=${acceptedSeen}`)
-      ).json()) as (AcceptedGesture & {
-        name: string;
-      })[];
-      acceptedSeen += fresh.length;
+      const answer = await fetch(`${emulator.url}/_emulator/accepted?after=${acceptedRead}`);
+      acceptedRead = recordedCount(answer);
+      const fresh = (await answer.json()) as (AcceptedGesture & { name: string })[];
       return fresh.filter((event) => event.name === 'Event');
     };
     let relays = 0;
@@ -196,15 +195,13 @@ export async function startPtyRelay(options: {
       return { stop, dataDir };
     };
     const times = new Map<string, GatewayTimes>();
-    let requestsSeen = 0;
+    let requestsRead = 0;
     const gatewayTimes = async () => {
-      const fresh = (await (
-        await fetch(`${emulator.url}/_emulator/requests?after=${requestsSeen}`)
-      ).json()) as ({
-        messageId?: string;
-      } & GatewayTimes)[];
-      requestsSeen += fresh.length;
-      for (const { messageId, ...at } of fresh) if (messageId) times.set(messageId, at);
+      const answer = await fetch(`${emulator.url}/_emulator/requests?after=${requestsRead}`);
+      requestsRead = recordedCount(answer);
+      for (const { messageId, ...at } of (await answer.json()) as ({ messageId?: string } & GatewayTimes)[]) {
+        if (messageId) times.set(messageId, at);
+      }
       return times;
     };
     return { emulatorUrl: emulator.url, remote, startRelay, accepted, gatewayTimes, close };
