@@ -10,6 +10,7 @@ import {
 } from '@pressgate/protocol';
 import { SerialPort } from 'serialport';
 import { LineFramer, type SplitterOutput } from './line-splitter.js';
+import { loopReadBinding } from './loop-read-binding.js';
 import { classifyOpenError, serialError } from './serial-errors.js';
 
 export type SerialLinkOptions = {
@@ -104,7 +105,14 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     if (this.#phase !== 'idle') throw new Error('SerialLink.open() may be called once');
     signal?.throwIfAborted();
     this.#phase = 'hello';
-    const port = new SerialPort({ path: this.path, baudRate: this.#options.baudRate, autoOpen: false });
+    // serialport's types leave `binding` out of SerialPort's options; at run time it overrides.
+    const options = {
+      path: this.path,
+      baudRate: this.#options.baudRate,
+      autoOpen: false,
+      binding: loopReadBinding(),
+    } as ConstructorParameters<typeof SerialPort>[0];
+    const port = new SerialPort(options);
     this.#port = port;
     try {
       await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
