@@ -45,20 +45,7 @@ export function spawnCli(
   stdout: 'pipe' | 'ignore' | number,
   nodeFlags: string[] = [],
 ): Child {
-  const child = spawn(
-    process.execPath,
-    [...nodeFlags, '--conditions=source', '--import', 'tsx', MAIN, ...args],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', stdout, 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exited = child.exitCode === null ? once(child, 'exit') : Promise.resolve();
-  return { process: child, exited, stderr: () => stderr };
+  return spawnNode([...nodeFlags, '--conditions=source', '--import', 'tsx', MAIN, ...args], stdout);
 }
 
 /** `node packages/cli/dist/main.js <args>`: the installed command, no tsx (needs `pnpm build`). */
@@ -67,10 +54,12 @@ export function spawnCompiledCli(
   stdout: 'pipe' | 'ignore' | number,
   nodeFlags: readonly string[] = [],
 ): Child {
-  const child = spawn(process.execPath, [...nodeFlags, COMPILED_MAIN, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', stdout, 'pipe'],
-  });
+  return spawnNode([...nodeFlags, COMPILED_MAIN, ...args], stdout);
+}
+
+/** `node <argv>` from the repository root, its stderr kept for error messages. */
+function spawnNode(argv: readonly string[], stdout: 'pipe' | 'ignore' | number): Child {
+  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', stdout, 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
