@@ -29,9 +29,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ReadStream } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { openPtyPair, VirtualRemote } from '@pressgate/device-tools';
+import { LineFramer } from '@pressgate/listener';
 import { buildSimpleEvent, parseLine } from '@pressgate/protocol';
 import { Pool } from 'undici';
-import { waitFor } from './children.js';
 import {
   type AcceptedGesture,
   BENCH_TIMING,
@@ -122,20 +122,16 @@ async function openSerialHop(dir: string): Promise<SerialHop> {
   let host: ReadStream | undefined;
   try {
     host = new ReadStream(openSync(pair.hostPath, constants.O_RDWR | constants.O_NOCTTY));
-    let pending = '';
-    host.setEncoding('latin1');
+    const framer = new LineFramer((item) => {
+      if (item.kind !== 'line') return;
+      const parsed = parseLine(item.text);
+      if (!parsed.ok || parsed.message.type !== 'edge' || parsed.message.edge !== 'U') return;
+      waiters.get(parsed.message.button)?.resolve();
+      waiters.delete(parsed.message.button);
+    });
     host.on('error', (error) => failAll(new Error(`the baseline's pty failed: ${error.message}`)));
     host.on('close', () => failAll(new Error("the baseline's pty closed")));
-    host.on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const parsed = parseLine(line);
-        if (!parsed.ok || parsed.message.type !== 'edge' || parsed.message.edge !== 'U') continue;
-        waiters.get(parsed.message.button)?.resolve();
-        waiters.delete(parsed.message.button);
-      }
-    });
+    host.on('data', (chunk: Buffer) => framer.write(chunk));
     await remote.start();
   } catch (error) {
     host?.destroy();
@@ -252,22 +248,12 @@ async function playRound(
 ): Promise<Round> {
   releases.clear();
   await pattern.play((button, holdMs) => rig.remote.press(button, { holdMs }));
-  // The emulator that times the gateway requests also answers the polls: the first poll waits
-  // until every gesture of the round has been decided and answered, so none waits on a poll.
-  await sleep(BENCH_TIMING.doublePressMs + GATEWAY_DELAY_MS + QUIET_MARGIN_MS);
-  const got: Accepted[] = [];
-  let missing = 0;
-  await waitFor(
-    `${pattern.gestures} gestures accepted`,
-    async () => {
-      got.push(...(await rig.accepted()));
-      return got.length >= pattern.gestures ? true : undefined;
-    },
-    () => `${got.length}`,
-    TIMEOUT_MS,
-  ).catch(() => {
-    missing = pattern.gestures - got.length;
-  });
+  // The first poll waits until every gesture of the round has been decided and answered.
+  const got = (await rig.acceptedSoon(
+    pattern.gestures,
+    BENCH_TIMING.doublePressMs + GATEWAY_DELAY_MS + QUIET_MARGIN_MS,
+  )) as Accepted[];
+  const missing = pattern.gestures - got.length;
   const decided = got.map((event) => ({ event, decidedMs: decisionMs(event, releases) }));
   const first = Math.min(...decided.map((entry) => entry.decidedMs ?? Number.POSITIVE_INFINITY));
   await sleep(200); // buttons and connections at rest, as before a press

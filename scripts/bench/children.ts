@@ -73,11 +73,41 @@ export function spawnPressgate(args: string[], stdout: 'pipe' | 'ignore' | numbe
   return existsSync(COMPILED_MAIN) ? spawnCompiledCli(args, stdout) : spawnCli(args, stdout);
 }
 
+/** An `after` past any count the emulator will reach: the answer is empty, its header the count. */
+const NOTHING_YET = 999_999_999_999_999;
+
 /**
- * The count of records the emulator has ever kept of one kind, from its answer to a record list:
- * the `?after=` for the next poll. Fails on an emulator without the header (a stale build).
+ * One of the emulator's record lists (`accepted`, `requests`), read as it grows: each `next()`
+ * asks only for the records after those already read (`?after=N`, N from the emulator's own
+ * count in its last answer), so a poll costs the emulator, whose loop also times the gateway, the
+ * same however many records have piled up.
  */
-export function recordedCount(answer: Response): number {
+export class RecordReader<T> {
+  readonly #url: string;
+  #read = 0;
+
+  constructor(emulatorUrl: string, list: 'accepted' | 'requests') {
+    this.#url = `${emulatorUrl}/_emulator/${list}`;
+  }
+
+  /** Skips what the emulator holds already: the next `next()` answers only what comes after now. */
+  async skipToNow(): Promise<this> {
+    const answer = await fetch(`${this.#url}?after=${NOTHING_YET}`);
+    await answer.body?.cancel();
+    this.#read = recordedCount(answer);
+    return this;
+  }
+
+  /** The records added since the last call, oldest first. */
+  async next(): Promise<T[]> {
+    const answer = await fetch(`${this.#url}?after=${this.#read}`);
+    this.#read = recordedCount(answer);
+    return (await answer.json()) as T[];
+  }
+}
+
+/** The emulator's count of records ever kept; fails on an emulator without it (a stale build). */
+function recordedCount(answer: Response): number {
   const count = Number(answer.headers.get(RECORDED_HEADER) ?? Number.NaN);
   if (!Number.isInteger(count))
     throw new Error(`the emulator's answer has no ${RECORDED_HEADER} header: run pnpm build (or pnpm bench)`);

@@ -14,7 +14,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './children.js';
 import { type HandshakeProxy, startHandshakeProxy } from './handshake-proxy.js';
@@ -45,14 +44,11 @@ async function timedTap(rig: PtyRelay): Promise<number | undefined> {
   rig.remote.on('sent', onSent);
   try {
     await rig.remote.press(1, { holdMs: 60 });
-    // Polls go to the emulator that times the request: none before the tap was answered.
-    await sleep(BENCH_TIMING.doublePressMs + GATEWAY_DELAY_MS + HANDSHAKE_MS + 50);
-    const event = await waitFor(
-      'the tap at the gateway',
-      async () => (await rig.accepted())[0],
-      () => '',
-      TIMEOUT_MS,
-    ).catch(() => undefined);
+    // The first poll waits until the tap should have been answered, handshake included.
+    const [event] = await rig.acceptedSoon(
+      1,
+      BENCH_TIMING.doublePressMs + GATEWAY_DELAY_MS + HANDSHAKE_MS + 50,
+    );
     if (event === undefined) return undefined;
     const answeredMs = (await rig.gatewayTimes()).get(event.messageId)?.answeredAtMs;
     return answeredMs === undefined ? undefined : answeredMs - (releasedMs + BENCH_TIMING.doublePressMs);

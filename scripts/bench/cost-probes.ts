@@ -11,7 +11,7 @@ import { Pool } from 'undici';
 import {
   type Child,
   freePort,
-  recordedCount,
+  RecordReader,
   spawnCli,
   spawnCompiledCli,
   stopChild,
@@ -77,25 +77,19 @@ export async function sendGestures(
   return ids;
 }
 
-/**
- * The emulator's accepted events, read as they come: each poll asks only for the records after
- * those already read (`?after=N`, the next N from the emulator's count), so waiting stays cheap
- * for the emulator (whose loop answers the gateway too) however many events have piled up.
- */
+/** The emulator's accepted events from now on, read as they come (a RecordReader). */
 export class AcceptedLog {
-  readonly #emulatorUrl: string;
-  #read: number;
+  readonly #reader: RecordReader<{ messageId: string }>;
 
-  private constructor(emulatorUrl: string, read: number) {
-    this.#emulatorUrl = emulatorUrl;
-    this.#read = read;
+  private constructor(reader: RecordReader<{ messageId: string }>) {
+    this.#reader = reader;
   }
 
   /** A log that reads from now on: what the emulator accepted before is never fetched. */
   static async from(emulatorUrl: string): Promise<AcceptedLog> {
-    const answer = await fetch(`${emulatorUrl}/_emulator/accepted?after=${NOTHING_YET}`);
-    await answer.body?.cancel();
-    return new AcceptedLog(emulatorUrl, recordedCount(answer));
+    return new AcceptedLog(
+      await new RecordReader<{ messageId: string }>(emulatorUrl, 'accepted').skipToNow(),
+    );
   }
 
   /** Resolves once every one of `ids` was accepted; fails after `timeoutMs` with the count seen. */
@@ -105,11 +99,7 @@ export class AcceptedLog {
     await waitFor(
       `${ids.length} events accepted`,
       async () => {
-        const answer = await fetch(`${this.#emulatorUrl}/_emulator/accepted?after=${this.#read}`);
-        this.#read = recordedCount(answer);
-        for (const { messageId } of (await answer.json()) as { messageId: string }[]) {
-          if (wanted.has(messageId)) got.add(messageId);
-        }
+        for (const { messageId } of await this.#reader.next()) if (wanted.has(messageId)) got.add(messageId);
         return got.size === wanted.size ? true : undefined;
       },
       () => `${got.size} of ${wanted.size}`,
@@ -117,9 +107,6 @@ export class AcceptedLog {
     );
   }
 }
-
-/** An `after` past any count the emulator will reach: the answer is empty, its header the count. */
-const NOTHING_YET = 999_999_999_999_999;
 
 /** CPU ms per event of `pid` while `count` gestures go through `url` to the emulator. */
 export async function cpuPerEvent(

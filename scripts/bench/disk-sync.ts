@@ -20,8 +20,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './children.js';
-import { startPtyRelay, TIMEOUT_MS } from './pty-relay.js';
+import { startPtyRelay } from './pty-relay.js';
 import {
   benchArgs,
   formatNumber,
@@ -65,18 +64,8 @@ export async function benchDiskSync() {
       try {
         for (let sample = 0; sample < SAMPLES; sample += 1) {
           await rig.remote.press(1, { holdMs: 40 });
-          // Polls go to the emulator that times the request: none before the gesture was answered.
-          await sleep(QUIET_MS);
-          const got = await waitFor(
-            'the press to be accepted',
-            async () => {
-              const fresh = await rig.accepted();
-              return fresh.length > 0 ? fresh : undefined;
-            },
-            () => '',
-            TIMEOUT_MS,
-          ).catch(() => undefined);
-          const first = got?.[0];
+          const got = await rig.acceptedSoon(1, QUIET_MS);
+          const first = got[0];
           const answeredMs = first && (await rig.gatewayTimes()).get(first.messageId)?.answeredAtMs;
           if (answeredMs === undefined) missed += 1;
           else values.push(answeredMs - releasedAt);

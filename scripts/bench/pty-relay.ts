@@ -13,6 +13,7 @@ import { mkdtemp, open as openFile, readFile, rm, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { openPtyPair, type PtyPair, VirtualRemote } from '@pressgate/device-tools';
 import {
@@ -20,7 +21,7 @@ import {
   COMPILED_MAIN,
   freePort,
   linkOverHttp,
-  recordedCount,
+  RecordReader,
   spawnPressgate,
   startEmulatorChild,
   stopChild,
@@ -119,6 +120,12 @@ export type PtyRelay = {
   startRelay(strace?: (dataDir: string) => string[]): Promise<{ stop(): Promise<void>; dataDir: string }>;
   /** Events the emulator accepted whose messageIds are new since the last call. */
   accepted(): Promise<AcceptedGesture[]>;
+  /**
+   * The next `count` accepted gestures, fewer if they do not all come within TIMEOUT_MS. The
+   * first poll waits `quietMs`: the emulator that answers polls also times the gateway requests,
+   * so a poll must not land on a send being measured.
+   */
+  acceptedSoon(count: number, quietMs: number): Promise<AcceptedGesture[]>;
   /** Every gateway request the emulator recorded, by messageId (the last one for a resend). */
   gatewayTimes(): Promise<Map<string, GatewayTimes>>;
   close(): Promise<void>;
@@ -153,15 +160,21 @@ export async function startPtyRelay(options: {
     const remote = new VirtualRemote({ path: pair.devicePath, buttons: options.buttons, heartbeatMs: 1000 });
     await remote.start();
     cleanups.push(() => remote.stop());
-    // Each poll asks only for the records after those already read, and takes the next cursor
-    // from the emulator's count, so it stays as cheap as the first however long the bench runs
-    // (the emulator answers polls on the loop that times the gateway requests).
-    let acceptedRead = 0;
-    const accepted = async () => {
-      const answer = await fetch(`${emulator.url}/_emulator/accepted?after=${acceptedRead}`);
-      acceptedRead = recordedCount(answer);
-      const fresh = (await answer.json()) as (AcceptedGesture & { name: string })[];
-      return fresh.filter((event) => event.name === 'Event');
+    const acceptedReader = new RecordReader<AcceptedGesture & { name: string }>(emulator.url, 'accepted');
+    const accepted = async () => (await acceptedReader.next()).filter((event) => event.name === 'Event');
+    const acceptedSoon = async (count: number, quietMs: number) => {
+      await sleep(quietMs);
+      const got: AcceptedGesture[] = [];
+      await waitFor(
+        `${count} gestures accepted`,
+        async () => {
+          got.push(...(await accepted()));
+          return got.length >= count ? true : undefined;
+        },
+        () => `${got.length}`,
+        TIMEOUT_MS,
+      ).catch(() => undefined);
+      return got;
     };
     let relays = 0;
     const startRelay = async (strace?: (dataDir: string) => string[]) => {
@@ -195,16 +208,12 @@ export async function startPtyRelay(options: {
       return { stop, dataDir };
     };
     const times = new Map<string, GatewayTimes>();
-    let requestsRead = 0;
+    const requestsReader = new RecordReader<{ messageId?: string } & GatewayTimes>(emulator.url, 'requests');
     const gatewayTimes = async () => {
-      const answer = await fetch(`${emulator.url}/_emulator/requests?after=${requestsRead}`);
-      requestsRead = recordedCount(answer);
-      for (const { messageId, ...at } of (await answer.json()) as ({ messageId?: string } & GatewayTimes)[]) {
-        if (messageId) times.set(messageId, at);
-      }
+      for (const { messageId, ...at } of await requestsReader.next()) if (messageId) times.set(messageId, at);
       return times;
     };
-    return { emulatorUrl: emulator.url, remote, startRelay, accepted, gatewayTimes, close };
+    return { emulatorUrl: emulator.url, remote, startRelay, accepted, acceptedSoon, gatewayTimes, close };
   } catch (error) {
     await close();
     throw error;

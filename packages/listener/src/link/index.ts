@@ -1,4 +1,4 @@
-export { LineSplitter, type SplitterOutput } from './line-splitter.js';
+export { LineFramer, LineSplitter, type SplitterOutput } from './line-splitter.js';
 export {
   classifyOpenError,
   SERIAL_ERROR_CODES,
